@@ -1,0 +1,108 @@
+"""Input checks shared by the engine, the estimators and the command line.
+
+Every message says what was wrong, what was expected, and what to do.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = ["check_finite", "check_X", "check_random_state", "check_same_rows"]
+
+
+def check_random_state(random_state: Any) -> np.random.Generator:
+    """Turn ``None``, an int or a Generator into a :class:`numpy.random.Generator`."""
+    if isinstance(random_state, np.random.Generator):
+        return random_state
+    if random_state is None or isinstance(random_state, (int, np.integer)):
+        return np.random.default_rng(random_state)
+    raise TypeError(
+        f"random_state must be None, an int or a numpy.random.Generator; "
+        f"got {type(random_state).__name__}."
+    )
+
+
+def check_finite(A: np.ndarray, name: str) -> None:
+    """Raise a ValueError naming the first NaN or infinite entry of ``A``."""
+    if A.dtype.kind not in "fc":
+        return
+    bad = ~np.isfinite(A)
+    if bad.any():
+        idx = tuple(int(i) for i in np.argwhere(bad)[0])
+        what = "NaN" if np.isnan(A[idx]) else "infinity"
+        raise ValueError(
+            f"{name} contains {int(bad.sum())} NaN or infinite value(s); the first is "
+            f"{what} at index {idx if len(idx) > 1 else idx[0]}. Remove or impute them "
+            "(e.g. sklearn.impute.SimpleImputer) before training or predicting."
+        )
+
+
+def check_X(
+    X: Any,
+    *,
+    n_features: int | None = None,
+    dtype: Any = np.float32,
+    name: str = "X",
+) -> np.ndarray:
+    """Validate a 2-D feature matrix and convert it to ``dtype``.
+
+    Parameters
+    ----------
+    X : array-like of shape (n_samples, n_features)
+    n_features : int, optional
+        The number of features the model expects.
+    dtype : numpy dtype
+        The engine's floating dtype.
+    name : str
+        The name used in messages.
+
+    Returns
+    -------
+    ndarray of shape (n_samples, n_features), C-contiguous, of ``dtype``.
+    """
+    try:
+        arr = np.asarray(X)
+    except Exception as exc:  # ragged lists and the like
+        raise ValueError(f"{name} could not be read as a numeric array: {exc}") from exc
+    if arr.dtype.kind not in "biuf":
+        try:
+            arr = arr.astype(np.float64)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                f"{name} must be numeric; got dtype {arr.dtype}. Encode text or categorical "
+                "columns as numbers first (e.g. sklearn.preprocessing.OneHotEncoder)."
+            ) from exc
+    if arr.ndim != 2:
+        hint = (
+            f" For a single feature use {name}.reshape(-1, 1); for a single sample "
+            f"{name}.reshape(1, -1)."
+            if arr.ndim == 1
+            else ""
+        )
+        raise ValueError(
+            f"{name} must be 2-D of shape (n_samples, n_features); got a {arr.ndim}-D array "
+            f"of shape {arr.shape}.{hint}"
+        )
+    if arr.shape[0] == 0:
+        raise ValueError(f"{name} is empty (0 samples); at least one sample is required.")
+    if arr.shape[1] == 0:
+        raise ValueError(f"{name} has 0 features; at least one feature is required.")
+    if n_features is not None and arr.shape[1] != n_features:
+        raise ValueError(
+            f"{name} has {arr.shape[1]} features, but the network expects {n_features} "
+            f"(its input layer has {n_features} units)."
+        )
+    arr = np.ascontiguousarray(arr, dtype=dtype)
+    check_finite(arr, name)
+    return arr
+
+
+def check_same_rows(X: np.ndarray, Y: np.ndarray, names: tuple[str, str] = ("X", "Y")) -> None:
+    """Raise if ``X`` and ``Y`` have different numbers of rows."""
+    if X.shape[0] != Y.shape[0]:
+        raise ValueError(
+            f"{names[0]} and {names[1]} must have the same number of rows (samples); got "
+            f"{X.shape[0]} and {Y.shape[0]}."
+        )

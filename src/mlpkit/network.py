@@ -1,0 +1,570 @@
+"""The multi-layer perceptron: a list of layers over ONE flat parameter vector.
+
+Seed 002's deep network, batch-first as in seed 004::
+
+    h_1 = a[β_0 + Ω_0 x]          H_1 = a(X W_0 + b_0)
+    h_k = a[β_{k-1} + Ω_{k-1} h_{k-1}]   ↔   H_k = a(H_{k-1} W_{k-1} + b_{k-1})
+    y   = β_K + Ω_K h_K           Y = head(H_K W_K + b_K)
+
+All parameters live in one vector ``w = [W_0 | b_0 | W_1 | b_1 | ...]`` (seed 004's
+compact notation); ``net.weights[k]`` and ``net.biases[k]`` are views into it, and
+the gradient is a flat vector with the same layout.
+"""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+from ._validation import check_finite, check_random_state, check_X
+from .activations import Activation, canonical_name, get_activation
+from .init import auto_init, get_initializer
+from .layers import ActivationLayer, Dense, Dropout, Layer, LayerNorm, PReLU, Residual
+from .losses import Loss, OutputHead, default_loss, get_loss, get_output
+
+__all__ = ["MLP", "parameter_count"]
+
+Array = np.ndarray
+
+
+def _per_layer(value: Any, n: int, name: str) -> list[Any]:
+    """Broadcast a scalar option to one value per hidden layer, or check a list's length."""
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(
+                f"{name} has {len(value)} entries but the network has {n} hidden layer(s); "
+                f"give one value, or one per hidden layer."
+            )
+        return list(value)
+    return [value] * n
+
+
+def _check_sizes(layer_sizes: Any) -> list[int]:
+    try:
+        sizes = [int(s) for s in layer_sizes]
+    except (TypeError, ValueError):
+        raise ValueError(
+            "layer_sizes must be a list of positive integers [n_inputs, *hidden, n_outputs]; "
+            f"got {layer_sizes!r}."
+        ) from None
+    if len(sizes) < 2:
+        raise ValueError(
+            f"layer_sizes needs at least an input and an output size, e.g. [2, 10, 1]; got {sizes}."
+        )
+    for i, (s, raw) in enumerate(zip(sizes, layer_sizes)):
+        if s < 1 or s != raw:
+            raise ValueError(
+                f"layer_sizes[{i}] must be a positive integer; got {raw!r}. "
+                "Every layer needs at least one unit."
+            )
+    return sizes
+
+
+class MLP:
+    """A multi-layer perceptron with hand-written backpropagation.
+
+    Parameters
+    ----------
+    layer_sizes : sequence of int
+        ``[n_inputs, D_1, ..., D_K, n_outputs]``. ``[1, 3, 1]`` is seed 000's shallow
+        network with 3 hidden units (10 parameters).
+    activation : str, Activation or list of those, default="relu"
+        The hidden activation, or one per hidden layer. Any name of
+        :data:`mlpkit.activations.ACTIVATIONS`, including ``"prelu"``.
+    output : {"identity", "logistic", "softmax", "exp"} or activation name
+        The output head.
+    loss : str, optional
+        Default: the output's canonical loss (identity → squared_error, logistic →
+        binary_cross_entropy, softmax → cross_entropy, exp → poisson).
+    init : str, default="auto"
+        ``"auto"`` (He for the ReLU family, Glorot uniform otherwise) or a name of
+        :data:`mlpkit.init.INITIALIZERS`.
+    residual : bool or list of bool, default=False
+        Wrap each hidden block (Dense → [LayerNorm] → activation) whose input and
+        output widths match in a residual connection ``h + f(h)``. With ``True``, only
+        blocks of equal widths are wrapped: hidden ``(10, 20, 10, 10)`` gives seed
+        004's "ResNet 10/20/10/10" (581 weights for 2 inputs, 1 output).
+    layer_norm : bool or list of bool, default=False
+        Normalise each hidden layer's pre-activations.
+    dropout : float or list of float, default=0.0
+        Dropout probability after each hidden activation (training only).
+    random_state : None, int or numpy.random.Generator
+        Seeds the initialisation and, unless ``fit`` is given its own, the shuffling
+        and dropout masks.
+    dtype : numpy dtype, default=np.float32
+    huber_delta : float, optional
+        Threshold of the Huber loss.
+
+    Attributes
+    ----------
+    layers : list of Layer
+    params : ndarray of shape (n_params,)
+        The flat parameter vector. Assigning to it copies into the existing buffer, so
+        ``weights`` and ``biases`` stay views.
+    weights, biases : list of ndarray
+        ``weights[k]`` of shape (D_k, D_{k+1}), ``biases[k]`` of shape (D_{k+1},).
+    n_params : int
+    history_ : History or None
+        The training history, accumulated over calls to :meth:`fit`.
+
+    Examples
+    --------
+    >>> import numpy as np, mlpkit
+    >>> net = mlpkit.MLP([2, 10, 10, 1], activation="tanh", random_state=0)
+    >>> net
+    MLP(2 → 10 → 10 → 1, tanh, 151 parameters)
+    >>> net.weights[0].shape, net.biases[0].shape
+    ((2, 10), (10,))
+    >>> net.forward(np.zeros((4, 2))).shape
+    (4, 1)
+    """
+
+    def __init__(
+        self,
+        layer_sizes: Sequence[int],
+        activation: str | Activation | Sequence[str | Activation] = "relu",
+        output: str = "identity",
+        loss: str | Loss | None = None,
+        *,
+        init: str = "auto",
+        residual: bool | Sequence[bool] = False,
+        layer_norm: bool | Sequence[bool] = False,
+        dropout: float | Sequence[float] = 0.0,
+        random_state: Any = None,
+        dtype: Any = np.float32,
+        huber_delta: float | None = None,
+    ):
+        sizes = _check_sizes(layer_sizes)
+        dtype = np.dtype(dtype)
+        if dtype not in (np.float32, np.float64):
+            raise ValueError(f"dtype must be float32 or float64; got {dtype}.")
+        n_hidden = len(sizes) - 2
+        acts = _per_layer(activation, n_hidden, "activation")
+        residuals = _per_layer(residual, n_hidden, "residual")
+        norms = _per_layer(layer_norm, n_hidden, "layer_norm")
+        drops = _per_layer(dropout, n_hidden, "dropout")
+        for p in drops:
+            if not (isinstance(p, (int, float)) and 0 <= p < 1):
+                raise ValueError(f"dropout must be a probability in [0, 1); got {p!r}.")
+        self.layer_sizes = sizes
+        self.dtype = dtype
+        self.head: OutputHead = get_output(output)
+        self.loss: Loss = get_loss(loss if loss is not None else default_loss(self.head.name),
+                                   delta=huber_delta)  # fmt: skip
+        self.init = init
+        self.random_state = random_state
+        self._rng = check_random_state(random_state)
+
+        act_names: list[str] = []
+        layers: list[Layer] = []
+        for k in range(n_hidden):
+            n_in, n_out = sizes[k], sizes[k + 1]
+            act = acts[k]
+            name = act.name if isinstance(act, Activation) else canonical_name(act)
+            act_names.append(name)
+            scheme = auto_init(name) if init == "auto" else init
+            block: list[Layer] = [Dense(n_in, n_out, scheme)]
+            if norms[k]:
+                block.append(LayerNorm(n_out))
+            if name == "prelu":
+                block.append(PReLU(n_out))
+            elif name != "identity":
+                block.append(ActivationLayer(get_activation(act), n_out))
+            if drops[k]:
+                block.append(Dropout(n_out, float(drops[k])))
+            if residuals[k] and n_in == n_out:
+                layers.append(Residual(block))
+            else:
+                layers.append(block[0]) if len(block) == 1 else layers.extend(block)
+        out_scheme = "glorot_uniform" if init == "auto" else init
+        layers.append(Dense(sizes[-2], sizes[-1], out_scheme))
+        get_initializer(out_scheme)  # fail early on a bad name
+        self._activation_names = act_names
+        self._residual = [bool(r) and sizes[k] == sizes[k + 1] for k, r in enumerate(residuals)]
+        self._options = {"layer_norm": [bool(x) for x in norms],
+                         "dropout": [float(x) for x in drops]}  # fmt: skip
+        self._set_layers(layers)
+        for layer in self.layers:
+            layer.init_params(self._rng)
+        self.history_: Any = None
+        self.optimizer_: Any = None
+
+    # ------------------------------------------------------------------ construction
+    def _set_layers(self, layers: list[Layer]) -> None:
+        self.layers = layers
+        n = sum(layer.n_params for layer in layers)
+        self._params = np.zeros(n, dtype=self.dtype)
+        self._grad = np.zeros(n, dtype=self.dtype)
+        offset = 0
+        for layer in layers:
+            size = layer.n_params
+            layer.bind(self._params[offset : offset + size], self._grad[offset : offset + size])
+            offset += size
+        self._dense = [d for d in _walk(layers) if isinstance(d, Dense)]
+
+    @classmethod
+    def from_layers(
+        cls,
+        layers: list[Layer],
+        output: str = "identity",
+        loss: str | Loss | None = None,
+        random_state: Any = None,
+        dtype: Any = np.float32,
+    ) -> MLP:
+        """Build a network from an explicit list of layers (any stack of
+        :mod:`mlpkit.layers`), initialised from ``random_state``."""
+        sizes = [layers[0].n_in] + [layer.n_out for layer in layers if isinstance(layer, Dense)]
+        net = cls.__new__(cls)
+        net.layer_sizes = sizes
+        net.dtype = np.dtype(dtype)
+        net.head = get_output(output)
+        net.loss = get_loss(loss if loss is not None else default_loss(net.head.name))
+        net.init = "custom"
+        net.random_state = random_state
+        net._rng = check_random_state(random_state)
+        net._activation_names = []
+        net._residual = []
+        net._options = {}
+        net._set_layers(layers)
+        for layer in layers:
+            layer.init_params(net._rng)
+        net.history_ = None
+        net.optimizer_ = None
+        return net
+
+    # ------------------------------------------------------------------ parameters
+    @property
+    def params(self) -> Array:
+        """The flat parameter vector ``w = [W_0 | b_0 | W_1 | b_1 | ...]`` (a live view)."""
+        return self._params
+
+    @params.setter
+    def params(self, value: Any) -> None:
+        arr = np.asarray(value, dtype=self.dtype)
+        if arr.shape != self._params.shape:
+            raise ValueError(
+                f"params must be a flat vector of shape ({self.n_params},); got shape {arr.shape}."
+            )
+        check_finite(arr, "params")
+        self._params[...] = arr
+
+    @property
+    def n_params(self) -> int:
+        return int(self._params.size)
+
+    @property
+    def weights(self) -> list[Array]:
+        """Each Dense layer's W, of shape (n_in, n_out); views into :attr:`params`."""
+        return [d.W for d in self._dense]
+
+    @property
+    def biases(self) -> list[Array]:
+        """Each Dense layer's b, of shape (n_out,); views into :attr:`params`."""
+        return [d.b for d in self._dense]
+
+    @property
+    def n_inputs(self) -> int:
+        return self.layer_sizes[0]
+
+    @property
+    def n_outputs(self) -> int:
+        return self.layer_sizes[-1]
+
+    @property
+    def activations(self) -> list[str]:
+        """The hidden activations' names, one per hidden layer."""
+        return list(self._activation_names)
+
+    @property
+    def rng(self) -> np.random.Generator:
+        """The generator used for initialisation, shuffling and dropout."""
+        return self._rng
+
+    def param_slices(self) -> list[tuple[str, slice, tuple[int, ...]]]:
+        """(name, slice into the flat vector, shape) for every parameter array."""
+        out, offset = [], 0
+        for i, layer in enumerate(self.layers):
+            for name, shape in layer.param_shapes():
+                size = int(np.prod(shape))
+                out.append((f"{i}.{name}", slice(offset, offset + size), shape))
+                offset += size
+        return out
+
+    def __repr__(self) -> str:
+        arrows = " → ".join(map(str, self.layer_sizes))
+        acts = sorted(set(self._activation_names), key=self._activation_names.index)
+        desc = "/".join(acts) if acts else "linear"
+        extras = []
+        if any(self._residual):
+            extras.append("residual")
+        if any(self._options.get("layer_norm", [])):
+            extras.append("layer norm")
+        if any(self._options.get("dropout", [])):
+            extras.append("dropout")
+        head = "" if self.head.name == "identity" else f" → {self.head.name}"
+        extra = "".join(f", {e}" for e in extras)
+        return f"MLP({arrows}, {desc}{head}{extra}, {self.n_params} parameters)"
+
+    def summary(self) -> str:
+        """A table of the layers, their output shapes and parameter counts."""
+        rows = [f"{'layer':<40}{'output':>10}{'params':>10}"]
+        for layer in self.layers:
+            rows.append(f"{layer!r:<40}{layer.n_out:>10}{layer.n_params:>10}")
+        rows.append(f"{'total':<40}{'':>10}{self.n_params:>10}")
+        return "\n".join(rows)
+
+    def copy(self) -> MLP:
+        """A deep copy, with its own parameter vector."""
+        return copy.deepcopy(self)
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> MLP:
+        new = MLP.__new__(MLP)
+        memo[id(self)] = new
+        for k, v in self.__dict__.items():
+            if k in ("layers", "_params", "_grad", "_dense"):
+                continue
+            new.__dict__[k] = copy.deepcopy(v, memo)
+        layers = copy.deepcopy(self.layers, memo)
+        new._set_layers(layers)
+        new._params[...] = self._params
+        return new
+
+    def __getstate__(self) -> dict[str, Any]:
+        state = self.__dict__.copy()
+        for k in ("_grad", "_dense"):
+            state.pop(k, None)
+        return state
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        params = state.pop("_params")
+        self.__dict__.update(state)
+        self._set_layers(self.layers)
+        self._params[...] = params
+
+    # ------------------------------------------------------------------ forward / backward
+    def _check_X(self, X: Any) -> Array:
+        return check_X(X, n_features=self.n_inputs, dtype=self.dtype)
+
+    def _logits(self, X: Array, training: bool = False, rng: np.random.Generator | None = None):
+        H = X
+        for layer in self.layers:
+            H = layer.forward(H, training, rng)
+        return H
+
+    def _backward(self, dZ: Array) -> None:
+        """Backpropagate dL/dZ of the logits; fills the flat gradient buffer."""
+        d: Array | None = dZ
+        last = len(self.layers) - 1
+        for i in range(last, -1, -1):
+            assert d is not None
+            d = self.layers[i].backward(d, need_dX=i > 0)
+
+    def _loss_grad(
+        self,
+        X: Array,
+        Y: Array,
+        sample_weight: Array | None = None,
+        weight_decay: float = 0.0,
+        training: bool = False,
+        rng: np.random.Generator | None = None,
+    ) -> tuple[float, Array, Array]:
+        """Loss, the flat gradient buffer (not a copy) and the predictions."""
+        Z = self._logits(X, training, rng)
+        loss, dZ, A = self.loss(Z, Y, self.head, sample_weight)
+        self._backward(dZ)
+        if weight_decay:
+            # E(w) + λ Σ_k ||W_k||² (seed 004, "Weight decay"); biases are not decayed.
+            for d in self._dense:
+                loss += weight_decay * float(np.sum(d.W * d.W, dtype=np.float64))
+                d.dW += (2 * weight_decay) * d.W
+        return loss, self._grad, A
+
+    def forward(self, X: Any) -> Array:
+        """Predictions after the output head, for ``X`` of shape (n_samples, n_inputs).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+        """
+        return np.array(self.head(self._logits(self._check_X(X))), copy=True)
+
+    __call__ = forward
+
+    def decision_function(self, X: Any) -> Array:
+        """The logits (before the output head), of shape (n_samples, n_outputs)."""
+        return self._logits(self._check_X(X)).copy()
+
+    def hidden(self, X: Any) -> list[Array]:
+        """The output of every top-level layer for ``X`` (copies), input first."""
+        H = self._check_X(X)
+        out = [H.copy()]
+        for layer in self.layers:
+            H = layer.forward(H)
+            out.append(H.copy())
+        return out
+
+    def predict(self, X: Any) -> Array:
+        """Regression heads: the outputs, shape (n_samples, n_outputs). Softmax: the
+        class index of shape (n_samples,). Logistic: 0/1 labels, shape (n_samples,) for
+        one output and (n_samples, n_outputs) for several (multi-label)."""
+        A = self.forward(X)
+        if self.head.name == "softmax":
+            return A.argmax(axis=1)
+        if self.head.name == "logistic":
+            labels = (A >= 0.5).astype(np.int64)
+            return labels[:, 0] if self.n_outputs == 1 else labels
+        return A
+
+    def predict_proba(self, X: Any) -> Array:
+        """Class probabilities for classifier heads (softmax or logistic)."""
+        if not self.head.is_classifier:
+            raise ValueError(
+                f"predict_proba needs a 'softmax' or 'logistic' output; this network's "
+                f"output is {self.head.name!r} (a regression head). Use forward or predict."
+            )
+        return self.forward(X)
+
+    def score(self, X: Any, Y: Any) -> float:
+        """Accuracy for classifier heads, R² (averaged over outputs) for regression."""
+        pred = self.predict(X)
+        Y = np.asarray(Y)
+        if self.head.name == "softmax":
+            labels = Y.argmax(axis=1) if Y.ndim == 2 else Y
+            return float(np.mean(pred == labels))
+        if self.head.name == "logistic":
+            return float(np.mean(pred == Y.reshape(pred.shape)))
+        Y = Y.reshape(pred.shape).astype(np.float64)
+        ss_res = ((Y - pred) ** 2).sum(axis=0)
+        ss_tot = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
+        r2 = 1 - ss_res / np.where(ss_tot == 0, 1, ss_tot)
+        return float(np.mean(r2))
+
+    def prepare_targets(self, Y: Any) -> Array:
+        """Validate ``Y`` for this network's loss; see :meth:`Loss.prepare_targets`."""
+        return self.loss.prepare_targets(Y, self.n_outputs, self.dtype)
+
+    def loss_and_grad(
+        self,
+        X: Any,
+        Y: Any,
+        sample_weight: Any = None,
+        weight_decay: float = 0.0,
+    ) -> tuple[float, Array]:
+        """The loss and its gradient with respect to the flat parameter vector.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_inputs)
+        Y : array-like of shape (n_samples, n_outputs), or (n_samples,)
+            Targets; class labels 0..K-1 for a softmax output.
+        sample_weight : array-like of shape (n_samples,), optional
+        weight_decay : float
+            λ in ``E(w) + λ Σ ||W_k||²``.
+
+        Returns
+        -------
+        loss : float
+        grad : ndarray of shape (n_params,)
+            Same layout as :attr:`params`.
+        """
+        Xc = self._check_X(X)
+        Yc = self.prepare_targets(Y)
+        if Xc.shape[0] != Yc.shape[0]:
+            raise ValueError(
+                f"X and Y must have the same number of rows (samples); got {Xc.shape[0]} and "
+                f"{Yc.shape[0]}."
+            )
+        sw = None
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight, dtype=self.dtype)
+            if sw.shape != (Xc.shape[0],):
+                raise ValueError(
+                    f"sample_weight must have shape ({Xc.shape[0]},), one weight per sample; "
+                    f"got {sw.shape}."
+                )
+        loss, grad, _ = self._loss_grad(Xc, Yc, sw, weight_decay)
+        return loss, grad.copy()
+
+    def fit(self, X: Any, Y: Any, optimizer: Any = "adam", epochs: int = 10,
+            batch_size: int | None = 32, **kwargs: Any):  # fmt: skip
+        """Train the network; see :func:`mlpkit.training.fit` for every option.
+
+        Calling ``fit`` again continues from the current weights (and, when the same
+        optimizer name is given, the same optimizer state).
+
+        Returns
+        -------
+        History
+        """
+        from .training import fit
+
+        return fit(self, X, Y, optimizer=optimizer, epochs=epochs, batch_size=batch_size, **kwargs)
+
+    # ------------------------------------------------------------------ configuration
+    def get_config(self) -> dict[str, Any]:
+        """A JSON-serialisable description from which :meth:`from_config` rebuilds the
+        architecture (not the weights)."""
+        return {
+            "layer_sizes": list(self.layer_sizes),
+            "output": self.head.name,
+            "loss": self.loss.name,
+            "huber_delta": self.loss.delta,
+            "dtype": self.dtype.name,
+            "init": self.init,
+            "activations": list(self._activation_names),
+            "layers": [layer.config() for layer in self.layers],
+        }
+
+    @classmethod
+    def from_config(cls, config: dict[str, Any]) -> MLP:
+        """Rebuild the architecture described by :meth:`get_config` (weights zeroed)."""
+        from .layers import layer_from_config
+
+        layers = [layer_from_config(c) for c in config["layers"]]
+        net = cls.from_layers(layers, output=config["output"], dtype=config.get("dtype", "float32"))
+        net.loss = get_loss(config["loss"], delta=config.get("huber_delta"))
+        net.init = config.get("init", "custom")
+        net._activation_names = list(config.get("activations", []))
+        net.layer_sizes = list(config["layer_sizes"])
+        net._params[...] = 0
+        return net
+
+
+def _walk(layers: list[Layer]):
+    for layer in layers:
+        yield layer
+        yield from _walk(layer.children())
+
+
+def parameter_count(
+    layer_sizes: Sequence[int],
+    residual: bool | Sequence[bool] = False,
+    layer_norm: bool | Sequence[bool] = False,
+    activation: str | Sequence[str] = "relu",
+) -> int:
+    """Number of parameters of an MLP, without building it.
+
+    Each Dense layer has ``n_in · n_out`` weights and ``n_out`` biases (seed 000,
+    "Question 2"; seed 001 "Number of parameters"). Residual connections add no
+    parameters; layer norm adds 2 per unit, PReLU 1 per unit.
+
+    Examples
+    --------
+    >>> parameter_count([1, 3, 1])
+    10
+    >>> parameter_count([2, 10, 20, 10, 10, 1], residual=True)
+    581
+    """
+    sizes = _check_sizes(layer_sizes)
+    n_hidden = len(sizes) - 2
+    norms = _per_layer(layer_norm, n_hidden, "layer_norm")
+    acts = _per_layer(activation, n_hidden, "activation")
+    _per_layer(residual, n_hidden, "residual")  # validate only: skips are free
+    total = sum(a * b + b for a, b in zip(sizes[:-1], sizes[1:]))
+    for k in range(n_hidden):
+        total += 2 * sizes[k + 1] if norms[k] else 0
+        total += sizes[k + 1] if canonical_name(acts[k]) == "prelu" else 0
+    return total

@@ -1,0 +1,339 @@
+"""Update rules on the flat parameter vector, sorted by increasing complexity.
+
+Contract
+--------
+An optimizer holds its hyper-parameters and its own state (moments, step count) and
+nothing else: on every call it receives the flat parameters ``w`` and the flat
+gradient ``g`` and updates ``w`` in place. It never keeps a reference to the network's
+arrays, so a network can be copied, pickled or reloaded and training continues
+(scikit-learn's issue #19626 is what happens otherwise). ``state_dict()`` and
+``load_state_dict()`` make the state explicit for checkpoints.
+
+The updates are fused over the whole flat vector (one pass per term, preallocated
+scratch); each in-place line carries the plain formula it computes.
+
+L-BFGS is not a step rule: ``"lbfgs"`` makes :func:`mlpkit.training.fit` call
+``scipy.optimize.minimize(method="L-BFGS-B")`` on the full batch.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+__all__ = [
+    "LBFGS",
+    "OPTIMIZERS",
+    "RMSProp",
+    "SGD",
+    "Adam",
+    "AdamW",
+    "Optimizer",
+    "get_optimizer",
+]
+
+Array = np.ndarray
+
+
+class Optimizer:
+    """Base class. Subclasses implement :meth:`_update`."""
+
+    name = "optimizer"
+    _state_arrays: tuple[str, ...] = ()
+
+    def __init__(self, lr: float):
+        _check_positive("lr", lr)
+        self.lr = float(lr)
+        self.t = 0  # number of steps taken
+        self._tmp: Array | None = None
+
+    def __repr__(self) -> str:
+        return f"{type(self).__name__}({', '.join(f'{k}={v}' for k, v in self.hyperparams().items())})"
+
+    def hyperparams(self) -> dict[str, Any]:
+        return {"lr": self.lr}
+
+    def _ensure_state(self, w: Array) -> None:
+        for name in self._state_arrays:
+            arr = getattr(self, name, None)
+            if arr is None or arr.shape != w.shape or arr.dtype != w.dtype:
+                if arr is not None and self.t > 0:
+                    raise ValueError(
+                        f"This {type(self).__name__} holds state for {arr.size} parameters; "
+                        f"it was given {w.size}. Use a new optimizer for a different network."
+                    )
+                setattr(self, name, np.zeros_like(w))
+        if self._tmp is None or self._tmp.shape != w.shape or self._tmp.dtype != w.dtype:
+            self._tmp = np.empty_like(w)
+
+    def step(self, w: Array, g: Array) -> None:
+        """Update the flat parameters ``w`` in place from the flat gradient ``g``."""
+        self._ensure_state(w)
+        self.t += 1
+        self._update(w, g)
+
+    def _update(self, w: Array, g: Array) -> None:
+        raise NotImplementedError
+
+    # -- checkpoints ------------------------------------------------------------------
+    def state_dict(self) -> dict[str, Any]:
+        """Hyper-parameters, step count and state arrays (copies)."""
+        state: dict[str, Any] = {"name": self.name, "t": self.t, **self.hyperparams()}
+        for name in self._state_arrays:
+            arr = getattr(self, name, None)
+            if arr is not None:
+                state[name] = arr.copy()
+        return state
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        """Restore what :meth:`state_dict` returned."""
+        self.t = int(state["t"])
+        for key, value in state.items():
+            if key in self._state_arrays:
+                setattr(self, key, np.array(value, copy=True))
+            elif key not in ("name", "t") and hasattr(self, key):
+                setattr(self, key, type(getattr(self, key))(value))
+
+
+def _check_positive(name: str, value: float, allow_zero: bool = False) -> None:
+    ok = value >= 0 if allow_zero else value > 0
+    if not (isinstance(value, (int, float, np.floating)) and np.isfinite(value) and ok):
+        bound = ">= 0" if allow_zero else "> 0"
+        raise ValueError(f"The optimizer's {name} must be a finite number {bound}; got {value!r}.")
+
+
+class SGD(Optimizer):
+    """(Mini-batch) gradient descent, with optional momentum and Nesterov momentum.
+
+    Plain (seed 004): :math:`w^{τ+1} = w^τ - η ∇E(w^τ)`.
+
+    Momentum μ (Polyak 1964; PyTorch's form): :math:`v ← μ v + g`, :math:`w ← w - η v`.
+    Nesterov (Sutskever et al. 2013): :math:`w ← w - η (g + μ v)`.
+
+    Gradient descent and stochastic gradient descent are the same rule; they differ by
+    the batch: the whole training set (``batch_size=None``) or random mini-batches.
+    """
+
+    name = "sgd"
+
+    def __init__(self, lr: float = 0.01, momentum: float = 0.0, nesterov: bool = False):
+        super().__init__(lr)
+        if not 0 <= momentum < 1:
+            raise ValueError(f"momentum must be in [0, 1); got {momentum}.")
+        if nesterov and momentum == 0:
+            raise ValueError("Nesterov momentum needs momentum > 0 (e.g. momentum=0.9).")
+        self.momentum = float(momentum)
+        self.nesterov = bool(nesterov)
+        self._state_arrays = ("velocity",) if momentum > 0 else ()
+        self.velocity: Array | None = None
+
+    def hyperparams(self):
+        return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
+
+    def _update(self, w, g):
+        if self.momentum == 0:
+            tmp = self._tmp
+            np.multiply(g, self.lr, out=tmp)  # tmp = η g
+            w -= tmp  # w ← w - η g
+            return
+        v, tmp = self.velocity, self._tmp
+        assert v is not None and tmp is not None
+        v *= self.momentum
+        v += g  # v ← μ v + g
+        if self.nesterov:
+            np.multiply(v, self.momentum, out=tmp)
+            tmp += g  # tmp = g + μ v
+            tmp *= self.lr
+        else:
+            np.multiply(v, self.lr, out=tmp)  # tmp = η v
+        w -= tmp
+
+
+class RMSProp(Optimizer):
+    """RMSProp (Hinton, Coursera lecture 6e, 2012).
+
+    :math:`v ← ρ v + (1 - ρ) g^2`, :math:`w ← w - η g / (\\sqrt{v} + ε)`.
+    Defaults ρ = 0.9 (Hinton); PyTorch's default is 0.99.
+    """
+
+    name = "rmsprop"
+    _state_arrays = ("sq",)
+
+    def __init__(self, lr: float = 0.001, rho: float = 0.9, eps: float = 1e-8):
+        super().__init__(lr)
+        if not 0 <= rho < 1:
+            raise ValueError(f"rho must be in [0, 1); got {rho}.")
+        _check_positive("eps", eps)
+        self.rho, self.eps = float(rho), float(eps)
+        self.sq: Array | None = None
+
+    def hyperparams(self):
+        return {"lr": self.lr, "rho": self.rho, "eps": self.eps}
+
+    def _update(self, w, g):
+        sq, tmp = self.sq, self._tmp
+        assert sq is not None and tmp is not None
+        sq *= self.rho
+        np.multiply(g, g, out=tmp)
+        tmp *= 1 - self.rho
+        sq += tmp  # v ← ρ v + (1 - ρ) g²
+        np.sqrt(sq, out=tmp)
+        tmp += self.eps  # tmp = √v + ε
+        np.divide(g, tmp, out=tmp)
+        tmp *= self.lr  # tmp = η g / (√v + ε)
+        w -= tmp
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba 2014), with the defaults of seed 004.
+
+    .. math::
+        m ← β_1 m + (1 - β_1) g, \\quad v ← β_2 v + (1 - β_2) g^2,
+        \\hat m = m / (1 - β_1^t), \\quad \\hat v = v / (1 - β_2^t),
+        w ← w - α \\hat m / (\\sqrt{\\hat v} + ε)
+
+    Defaults β1 = 0.9, β2 = 0.999, α = 0.001, ε = 1e-8 (seed 004; Kingma & Ba 2014).
+    Seed 004 prints :math:`\\sqrt{\\hat v + ε}`; we follow the paper and every major
+    library, :math:`\\sqrt{\\hat v} + ε` (the two differ only when v̂ ≈ ε).
+    """
+
+    name = "adam"
+    _state_arrays = ("m", "v")
+
+    def __init__(
+        self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
+    ):
+        super().__init__(lr)
+        for nm, b in (("beta1", beta1), ("beta2", beta2)):
+            if not 0 <= b < 1:
+                raise ValueError(f"Adam's {nm} must be in [0, 1); got {b}.")
+        _check_positive("eps", eps)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.m: Array | None = None
+        self.v: Array | None = None
+
+    def hyperparams(self):
+        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+
+    def _update(self, w, g):
+        m, v, tmp = self.m, self.v, self._tmp
+        assert m is not None and v is not None and tmp is not None
+        b1, b2, t = self.beta1, self.beta2, self.t
+        m *= b1
+        np.multiply(g, 1 - b1, out=tmp)
+        m += tmp  # m ← β1 m + (1 - β1) g
+        v *= b2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1 - b2
+        v += tmp  # v ← β2 v + (1 - β2) g²
+        # Bias correction, folded into two scalars (as PyTorch):
+        # α m̂ / (√v̂ + ε) = (α / (1-β1ᵗ)) m / (√v / √(1-β2ᵗ) + ε).
+        step = self.lr / (1 - b1**t)
+        inv_sqrt_bc2 = 1 / np.sqrt(1 - b2**t)
+        np.sqrt(v, out=tmp)
+        tmp *= inv_sqrt_bc2
+        tmp += self.eps  # tmp = √v̂ + ε
+        np.divide(m, tmp, out=tmp)
+        tmp *= step  # tmp = α m̂ / (√v̂ + ε)
+        w -= tmp
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter 2019).
+
+    Before the Adam step: :math:`w ← w (1 - α λ)`. Unlike an L2 term in the loss, the
+    decay is not rescaled by Adam's per-parameter step sizes. It applies to every entry
+    of the flat vector (biases too, as PyTorch's default).
+    """
+
+    name = "adamw"
+
+    def __init__(self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999,
+                 eps: float = 1e-8, weight_decay: float = 0.01):  # fmt: skip
+        super().__init__(lr, beta1, beta2, eps)
+        _check_positive("weight_decay", weight_decay, allow_zero=True)
+        self.weight_decay = float(weight_decay)
+
+    def hyperparams(self):
+        return {**super().hyperparams(), "weight_decay": self.weight_decay}
+
+    def _update(self, w, g):
+        if self.weight_decay:
+            w *= 1 - self.lr * self.weight_decay  # w ← w (1 - α λ)
+        super()._update(w, g)
+
+
+class LBFGS:
+    """Marker for scipy's L-BFGS-B on the full batch (no step rule of its own).
+
+    Parameters
+    ----------
+    max_fun : int
+        Maximum number of loss evaluations (scikit-learn's ``max_fun``).
+    tol : float
+        Passed to scipy as ``gtol`` and ``ftol``-scaled tolerance.
+    """
+
+    name = "lbfgs"
+
+    def __init__(self, max_fun: int = 15000, tol: float = 1e-7):
+        self.max_fun = int(max_fun)
+        self.tol = float(tol)
+        self.lr = 1.0
+        self.t = 0
+
+    def __repr__(self) -> str:
+        return f"LBFGS(max_fun={self.max_fun}, tol={self.tol})"
+
+    def state_dict(self) -> dict[str, Any]:
+        return {"name": self.name, "t": self.t, "max_fun": self.max_fun, "tol": self.tol}
+
+    def load_state_dict(self, state: dict[str, Any]) -> None:
+        self.t = int(state.get("t", 0))
+
+
+OPTIMIZERS = ("gd", "sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "lbfgs")
+
+
+def get_optimizer(name: Any, **kwargs: Any) -> Optimizer | LBFGS:
+    """An optimizer by name, with default settings overridden by ``kwargs``.
+
+    ``"gd"`` and ``"sgd"`` are plain SGD (gradient descent is SGD on the full batch);
+    ``"momentum"`` is SGD with momentum 0.9, ``"nesterov"`` adds Nesterov's correction.
+    An :class:`Optimizer` instance is returned unchanged.
+    """
+    if isinstance(name, (Optimizer, LBFGS)):
+        return name
+    key = str(name).lower()
+    try:
+        if key in ("sgd", "gd"):
+            return SGD(**kwargs)
+        if key == "momentum":
+            return SGD(**{"momentum": 0.9, **kwargs})
+        if key == "nesterov":
+            return SGD(**{"momentum": 0.9, "nesterov": True, **kwargs})
+        if key == "rmsprop":
+            return RMSProp(**kwargs)
+        if key == "adam":
+            return Adam(**kwargs)
+        if key == "adamw":
+            return AdamW(**kwargs)
+        if key == "lbfgs":
+            kwargs.pop("lr", None)
+            return LBFGS(**kwargs)
+    except TypeError as exc:
+        raise ValueError(f"Optimizer {key!r} got unexpected settings {kwargs}: {exc}") from exc
+    raise ValueError(f"Unknown optimizer {name!r}. Choose one of: {', '.join(OPTIMIZERS)}.")
+
+
+def optimizer_from_state(state: dict[str, Any]) -> Optimizer | LBFGS:
+    """Rebuild an optimizer, with its state, from :meth:`Optimizer.state_dict` output."""
+    hyper = {
+        k: v
+        for k, v in state.items()
+        if k not in ("name", "t") and not isinstance(v, np.ndarray) and not k.startswith("_")
+    }
+    opt = get_optimizer(state["name"], **hyper)
+    opt.load_state_dict(state)
+    return opt
