@@ -22,9 +22,6 @@ __version__ = "0.1.0"
 
 __all__ = [
     "ACTIVATIONS",
-    "LOSSES",
-    "MLP",
-    "SGD",
     "Activation",
     "ActivationLayer",
     "Adam",
@@ -34,10 +31,13 @@ __all__ = [
     "DivergenceWarning",
     "Dropout",
     "History",
+    "LOSSES",
     "LayerNorm",
+    "MLP",
     "PReLU",
     "RMSProp",
     "Residual",
+    "SGD",
     "Trainer",
     "__version__",
     "fit",

@@ -78,6 +78,10 @@ class Activation:
     def __call__(self, Z: Array) -> Array:
         return self.f(Z)
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        # f and df are closures: pickle by name and rebuild from the table.
+        return (_rebuild, (self.name, dict(self.params)))
+
     def __repr__(self) -> str:
         extra = "".join(f", {k}={v}" for k, v in self.params.items())
         return (
@@ -243,12 +247,24 @@ _FACTORIES: dict[str, Callable[..., Activation]] = {
         "identity", _identity, lambda Z, A: _one(Z), "x", "1", "(-inf, inf)", True, True
     ),
     "binary_step": lambda: Activation(
-        "binary_step", _step, _dstep, "0 if x < 0 else 1", "0 (undefined at 0)", "{0, 1}",
-        True, False,
+        "binary_step",
+        _step,
+        _dstep,
+        "0 if x < 0 else 1",
+        "0 (undefined at 0)",
+        "{0, 1}",
+        True,
+        False,
     ),
     "logistic": lambda: Activation(
-        "logistic", _logistic, _dlogistic, "1 / (1 + e⁻ˣ)", "f(x) (1 - f(x))", "(0, 1)",
-        True, False,
+        "logistic",
+        _logistic,
+        _dlogistic,
+        "1 / (1 + e⁻ˣ)",
+        "f(x) (1 - f(x))",
+        "(0, 1)",
+        True,
+        False,
     ),
     "tanh": lambda: Activation(
         "tanh", np.tanh, _dtanh, "tanh(x)", "1 - f(x)²", "(-1, 1)", True, True
@@ -257,8 +273,14 @@ _FACTORIES: dict[str, Callable[..., Activation]] = {
         "arctan", np.arctan, _darctan, "tan⁻¹(x)", "1 / (x² + 1)", "(-π/2, π/2)", True, True
     ),
     "softsign": lambda: Activation(
-        "softsign", _softsign, _dsoftsign, "x / (1 + |x|)", "1 / (1 + |x|)²", "(-1, 1)",
-        True, True,
+        "softsign",
+        _softsign,
+        _dsoftsign,
+        "x / (1 + |x|)",
+        "1 / (1 + |x|)²",
+        "(-1, 1)",
+        True,
+        True,
     ),
     "isru": _isru,
     "relu": lambda: Activation(
@@ -295,10 +317,12 @@ def canonical_name(name: str) -> str:
         raise TypeError(f"An activation is named by a string; got {type(name).__name__}.")
     key = _ALIASES.get(name.lower(), name.lower())
     if key not in ACTIVATIONS:
-        raise ValueError(
-            f"Unknown activation {name!r}. Choose one of: {', '.join(ACTIVATIONS)}."
-        )
+        raise ValueError(f"Unknown activation {name!r}. Choose one of: {', '.join(ACTIVATIONS)}.")
     return key
+
+
+def _rebuild(name: str, params: dict[str, float]) -> Activation:
+    return get_activation(name, **params)
 
 
 def get_activation(name: str | Activation, **params: Any) -> Activation:

@@ -154,6 +154,7 @@ class MLP:
         self.head: OutputHead = get_output(output)
         self.loss: Loss = get_loss(loss if loss is not None else default_loss(self.head.name),
                                    delta=huber_delta)  # fmt: skip
+        _check_pairing(self.loss, self.head)
         self.init = init
         self.random_state = random_state
         self._rng = check_random_state(random_state)
@@ -222,6 +223,7 @@ class MLP:
         net.dtype = np.dtype(dtype)
         net.head = get_output(output)
         net.loss = get_loss(loss if loss is not None else default_loss(net.head.name))
+        _check_pairing(net.loss, net.head)
         net.init = "custom"
         net.random_state = random_state
         net._rng = check_random_state(random_state)
@@ -515,6 +517,8 @@ class MLP:
             "dtype": self.dtype.name,
             "init": self.init,
             "activations": list(self._activation_names),
+            "residual": list(self._residual),
+            "options": dict(self._options),
             "layers": [layer.config() for layer in self.layers],
         }
 
@@ -528,9 +532,24 @@ class MLP:
         net.loss = get_loss(config["loss"], delta=config.get("huber_delta"))
         net.init = config.get("init", "custom")
         net._activation_names = list(config.get("activations", []))
+        net._residual = list(config.get("residual", []))
+        net._options = dict(config.get("options", {}))
         net.layer_sizes = list(config["layer_sizes"])
         net._params[...] = 0
         return net
+
+
+def _check_pairing(loss: Loss, head: OutputHead) -> None:
+    """Cross-entropies need probabilities: refuse heads whose outputs can leave [0, 1]."""
+    if loss.name in ("binary_cross_entropy", "cross_entropy") and head.name not in (
+        "logistic",
+        "softmax",
+    ):
+        want = "logistic" if loss.name == "binary_cross_entropy" else "softmax"
+        raise ValueError(
+            f"loss={loss.name!r} compares probabilities, but output={head.name!r} can leave "
+            f"[0, 1]. Use output={want!r} (or a squared-error loss for this output)."
+        )
 
 
 def _walk(layers: list[Layer]):

@@ -345,7 +345,11 @@ class Trainer:
             threads = blas_threads_for(self.net.layer_sizes, min(bs, Xc.shape[0]))
         from threadpoolctl import threadpool_limits
 
-        with threadpool_limits(limits=int(threads), user_api="blas"):
+        # Overflow on the way to a divergence is reported once, by _diverged, not as
+        # numpy's RuntimeWarnings from deep inside a matmul.
+        with threadpool_limits(limits=int(threads), user_api="blas"), np.errstate(
+            over="ignore", invalid="ignore"
+        ):
             if isinstance(self.optimizer, LBFGS):
                 self._run_lbfgs(Xc, Yc, sw, epochs, Xv, Yv)
             else:
@@ -458,11 +462,15 @@ class Trainer:
     def _diverged(self, loss: float) -> None:
         self.net.params = self._good_params
         lr = self.optimizer.lr
+        kept = (
+            f"the weights from the end of epoch {self.epoch} (the last finite ones)"
+            if self.epoch
+            else "the weights it started with"
+        )
         msg = (
             f"Training diverged in epoch {self.epoch + 1}: the loss became {loss} "
-            f"(learning rate {lr:g}). Stopped, and kept the weights from the end of epoch "
-            f"{self.epoch} (the last finite ones). Lower the learning rate (e.g. lr={lr / 10:g}), "
-            "clip gradients (clip_norm=1.0), or standardise the inputs."
+            f"(learning rate {lr:g}). Stopped, and kept {kept}. Lower the learning rate "
+            f"(e.g. lr={lr / 10:g}), clip gradients (clip_norm=1.0), or standardise the inputs."
         )
         warnings.warn(msg, DivergenceWarning, stacklevel=4)
         if self.verbose:

@@ -1,0 +1,203 @@
+"""The fit loop: learning works (XOR, universal approximation), validation, early
+stopping, divergence, schedules, clipping, callbacks, progress and resumable state."""
+
+import io
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+from mlpkit import MLP, DivergenceWarning
+from mlpkit.training import Trainer, blas_threads_for, fit
+
+XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
+XOR_Y = np.array([0, 1, 1, 0])
+
+
+@pytest.mark.parametrize("optimizer", ["adam", "lbfgs", "momentum"])
+def test_xor_is_solved(optimizer):
+    net = MLP([2, 8, 2], activation="tanh", output="softmax", random_state=0)
+    lr = {"adam": 0.05, "momentum": 0.5, "lbfgs": None}[optimizer]
+    net.fit(XOR_X, XOR_Y, optimizer=optimizer, lr=lr, epochs=300, batch_size=None)
+    np.testing.assert_array_equal(net.predict(XOR_X), XOR_Y)
+    assert net.history_.loss[-1] < 0.05
+
+
+def test_a_linear_model_cannot_solve_xor():
+    # Seed 001: without activations every depth collapses to one linear layer.
+    net = MLP([2, 8, 8, 2], activation="identity", output="softmax", random_state=0)
+    net.fit(XOR_X, XOR_Y, lr=0.05, epochs=300, batch_size=None)
+    assert net.score(XOR_X, XOR_Y) <= 0.75
+
+
+def test_error_shrinks_as_hidden_units_are_added():
+    """Universal approximation (seed 000): more hidden units, smaller error."""
+    x = np.linspace(-1, 1, 200).reshape(-1, 1)
+    y = np.sin(3 * np.pi * x) * np.exp(-x * x)
+    errors = []
+    for units in (2, 8, 64):
+        net = MLP([1, units, 1], activation="relu", dtype=np.float64, random_state=0)
+        net.fit(x, y, optimizer="lbfgs", epochs=2000, batch_size=None)
+        errors.append(float(np.mean((net.forward(x) - y) ** 2)))
+    assert errors[0] > errors[1] > errors[2], errors
+    assert errors[2] < 0.2 * errors[0]
+
+
+def test_history_records_every_epoch(rng):
+    X, y = rng.normal(size=(100, 3)), rng.integers(0, 3, 100)
+    net = MLP([3, 8, 3], output="softmax", random_state=0)
+    h = net.fit(X, y, epochs=5, batch_size=16, validation_split=0.2)
+    assert h.epoch == [1, 2, 3, 4, 5] and len(h.loss) == len(h.val_loss) == 5
+    assert all(0 <= m <= 1 for m in h.metric + h.val_metric)
+    assert h.stop_reason == "max_epochs" and "5 epochs" in repr(h)
+    h2 = net.fit(X, y, epochs=3, batch_size=16)
+    assert h2.epoch == list(range(1, 9))  # calling fit again continues the history
+    # ... and the same Adam state: 5 epochs x 5 steps (80 rows), then 3 x 7 (100 rows).
+    assert net.optimizer_.t == 5 * 5 + 3 * 7
+
+
+def test_early_stopping_restores_the_best_weights(rng):
+    X = rng.normal(size=(40, 5))
+    y = X[:, 0] + 0.5 * rng.normal(size=40)
+    Xv = rng.normal(size=(40, 5))
+    yv = Xv[:, 0] + 0.5 * rng.normal(size=40)
+    net = MLP([5, 64, 64, 1], random_state=0)
+    snapshots = {}
+    h = net.fit(X, y, lr=0.01, epochs=300, batch_size=8, validation_data=(Xv, yv),
+                early_stopping=True, patience=5,
+                callbacks=[lambda t: snapshots.__setitem__(t.epoch, t.net.params.copy())])  # fmt: skip
+    assert h.stop_reason == "early_stopping" and len(h) < 300
+    best = int(np.nanargmin(h.val_loss)) + 1
+    assert h.best_epoch == best
+    np.testing.assert_array_equal(net.params, snapshots[best])
+
+
+@pytest.mark.parametrize(("act", "scale", "lr"), [("relu", 10.0, 10.0), ("tanh", 1.0, 0.5)])
+def test_divergence_stops_warns_and_keeps_the_last_good_weights(act, scale, lr, rng):
+    X = rng.normal(size=(64, 3)) * scale
+    y = X @ np.array([1.0, -2.0, 3.0])
+    net = MLP([3, 16, 1], activation=act, random_state=0)
+    start = net.params.copy()
+    good = {}
+    with pytest.warns(DivergenceWarning, match=r"diverged in epoch .*Lower the learning rate"):
+        h = net.fit(X, y, optimizer="momentum", lr=lr, epochs=200, batch_size=8,
+                    callbacks=[lambda t: good.__setitem__(t.epoch, t.net.params.copy())])  # fmt: skip
+    assert h.stop_reason == "diverged" and len(h) < 200
+    assert np.all(np.isfinite(net.params))
+    # The weights are those at the end of the last finite epoch (or the initial ones).
+    np.testing.assert_array_equal(net.params, good[max(good)] if good else start)
+    assert bool(good) == (act == "tanh")  # the milder run survives some epochs first
+
+
+def test_clipping_bounds_the_update(rng):
+    X, y = rng.normal(size=(32, 2)), rng.normal(size=32) * 1e4
+    for kw in ({"clip_norm": 1e-3}, {"clip_value": 1e-4}):
+        net = MLP([2, 4, 1], dtype=np.float64, random_state=0)
+        before = net.params.copy()
+        net.fit(X, y, optimizer="sgd", lr=1.0, epochs=1, batch_size=None, **kw)
+        step = net.params - before
+        if "clip_norm" in kw:
+            assert np.linalg.norm(step) == pytest.approx(1e-3, rel=1e-6)
+        else:
+            assert np.max(np.abs(step)) <= 1e-4 + 1e-15
+
+
+def test_weight_decay_shrinks_weights(rng):
+    X, y = rng.normal(size=(64, 4)), rng.normal(size=64)
+    norms = []
+    for lam in (0.0, 0.1):
+        net = MLP([4, 16, 1], random_state=0)
+        net.fit(X, y, lr=0.01, epochs=50, batch_size=16, weight_decay=lam)
+        norms.append(sum(float(np.sum(W * W)) for W in net.weights))
+    assert norms[1] < 0.5 * norms[0]
+
+
+def test_schedule_changes_the_learning_rate(rng):
+    X, y = rng.normal(size=(20, 2)), rng.normal(size=20)
+    net = MLP([2, 3, 1], random_state=0)
+    h = net.fit(X, y, optimizer="sgd", lr=0.1, epochs=4, schedule="exponential")
+    assert h.lr == pytest.approx([0.1, 0.095, 0.09025, 0.0857375])
+
+
+def test_callback_can_stop_training(rng):
+    X, y = rng.normal(size=(20, 2)), rng.normal(size=20)
+    net = MLP([2, 3, 1], random_state=0)
+    h = net.fit(X, y, epochs=100, callbacks=[lambda t: t.epoch >= 3])
+    assert len(h) == 3 and h.stop_reason == "callback"
+
+
+def test_progress_prints_plain_lines_to_a_log(rng):
+    X, y = rng.normal(size=(20, 2)), rng.normal(size=20)
+    stream = io.StringIO()
+    trainer = Trainer(MLP([2, 3, 1], random_state=0), verbose=1, stream=stream)
+    trainer.run(X, y, epochs=3)
+    lines = stream.getvalue().splitlines()
+    assert lines[0].startswith("epoch 1/3  loss ")
+    assert lines[-2].startswith("epoch 3/3") and lines[-1] == "stopped: max_epochs"
+    assert "\r" not in stream.getvalue()
+
+
+def test_trainer_state_resumes_to_the_bit(rng):
+    X, y = rng.normal(size=(50, 3)), rng.integers(0, 2, 50)
+
+    def make():
+        net = MLP([3, 8, 2], output="softmax", dropout=0.1, random_state=3)
+        return Trainer(net, "adam", batch_size=8, schedule="plateau")
+
+    full = make()
+    full.run(X, y, epochs=6, validation_split=0.2)
+    first = make()
+    first.run(X, y, epochs=3, validation_split=0.2)
+    state = first.state_dict()
+    resumed = make()
+    resumed.load_state_dict(state)
+    resumed.run(X, y, epochs=6, validation_split=0.2)
+    np.testing.assert_array_equal(resumed.net.params, full.net.params)
+    assert resumed.history.loss == full.history.loss
+
+
+def test_sample_weights_zero_out_samples(rng):
+    X, y = rng.normal(size=(30, 2)), rng.normal(size=30)
+    w = np.ones(30)
+    w[20:] = 0
+    a = MLP([2, 4, 1], dtype=np.float64, random_state=0)
+    b = MLP([2, 4, 1], dtype=np.float64, random_state=0)
+    a.fit(X, y, optimizer="sgd", lr=0.1, epochs=3, batch_size=None, sample_weight=w)
+    b.fit(X[:20], y[:20], optimizer="sgd", lr=0.1, epochs=3, batch_size=None)
+    np.testing.assert_allclose(a.params, b.params, rtol=1e-12)
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"epochs": 0}, "epochs must be a positive integer"),
+        ({"batch_size": 0}, "batch_size must be a positive integer"),
+        ({"validation_split": 1.5}, r"validation_split must be in \[0, 1\)"),
+        ({"optimizer": "adagrad"}, "Unknown optimizer 'adagrad'"),
+        ({"sample_weight": np.ones(3)}, r"sample_weight must have shape \(10,\)"),
+        ({"validation_data": (np.ones((3, 3)), np.ones(3))}, "X_val has 3 features"),
+        ({"clip_norm": -1.0}, "clip_norm must be > 0"),
+        ({"schedule": "linear"}, "Unknown schedule"),
+    ],
+)
+def test_bad_training_settings_get_clear_errors(kwargs, message, rng):
+    net = MLP([2, 3, 1], random_state=0)
+    with pytest.raises(ValueError, match=message):
+        fit(net, rng.normal(size=(10, 2)), rng.normal(size=10), **kwargs)
+
+
+def test_blas_threads_follow_the_workload():
+    assert blas_threads_for([2, 10, 10, 1], 32) == 1
+    assert blas_threads_for([784, 256, 256, 10], 128) >= 1
+
+
+def test_lbfgs_records_iterations_and_no_warnings(rng):
+    X, y = rng.normal(size=(50, 2)), rng.normal(size=50)
+    net = MLP([2, 5, 1], dtype=np.float64, random_state=0)
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        h = net.fit(X, y, optimizer="lbfgs", epochs=20, batch_size=None)
+    assert 1 <= len(h) <= 20 and h.stop_reason.startswith("lbfgs")
+    assert all(math.isfinite(v) for v in h.loss)
+    assert h.loss[-1] < h.loss[0]
