@@ -225,7 +225,8 @@ def test_copy_and_pickle_keep_views_consistent(rng):
 
 
 def test_repr_and_summary():
-    assert repr(MLP([2, 10, 10, 1], activation="tanh")) == "MLP(2 → 10 → 10 → 1, tanh, 151 parameters)"
+    net = MLP([2, 10, 10, 1], activation="tanh")
+    assert repr(net) == "MLP(2 → 10 → 10 → 1, tanh, 151 parameters)"
     net = MLP([4, 8, 8, 3], activation=["relu", "tanh"], output="softmax", residual=True)
     assert repr(net) == "MLP(4 → 8 → 8 → 3, relu/tanh → softmax, residual, 139 parameters)"
     assert "total" in net.summary()

@@ -11,10 +11,17 @@ torch = pytest.importorskip("torch", reason="the optional torch extra (torch==2.
 nn = torch.nn
 
 TORCH_ACTS = {
-    "relu": nn.ReLU, "tanh": nn.Tanh, "logistic": nn.Sigmoid, "leaky_relu": lambda: nn.LeakyReLU(0.01),
-    "elu": nn.ELU, "gelu": nn.GELU, "silu": nn.SiLU, "softplus": nn.Softplus, "softsign": nn.Softsign,
+    "relu": nn.ReLU,
+    "tanh": nn.Tanh,
+    "logistic": nn.Sigmoid,
+    "leaky_relu": lambda: nn.LeakyReLU(0.01),
+    "elu": nn.ELU,
+    "gelu": nn.GELU,
+    "silu": nn.SiLU,
+    "softplus": nn.Softplus,
+    "softsign": nn.Softsign,
     "identity": nn.Identity,
-}  # fmt: skip
+}
 
 
 class _Residual(nn.Module):

@@ -64,9 +64,11 @@ def test_early_stopping_restores_the_best_weights(rng):
     yv = Xv[:, 0] + 0.5 * rng.normal(size=40)
     net = MLP([5, 64, 64, 1], random_state=0)
     snapshots = {}
+    def snapshot(trainer):
+        snapshots[trainer.epoch] = trainer.net.params.copy()
+
     h = net.fit(X, y, lr=0.01, epochs=300, batch_size=8, validation_data=(Xv, yv),
-                early_stopping=True, patience=5,
-                callbacks=[lambda t: snapshots.__setitem__(t.epoch, t.net.params.copy())])  # fmt: skip
+                early_stopping=True, patience=5, callbacks=[snapshot])  # fmt: skip
     assert h.stop_reason == "early_stopping" and len(h) < 300
     best = int(np.nanargmin(h.val_loss)) + 1
     assert h.best_epoch == best
@@ -80,9 +82,12 @@ def test_divergence_stops_warns_and_keeps_the_last_good_weights(act, scale, lr, 
     net = MLP([3, 16, 1], activation=act, random_state=0)
     start = net.params.copy()
     good = {}
+    def snapshot(trainer):
+        good[trainer.epoch] = trainer.net.params.copy()
+
     with pytest.warns(DivergenceWarning, match=r"diverged in epoch .*Lower the learning rate"):
         h = net.fit(X, y, optimizer="momentum", lr=lr, epochs=200, batch_size=8,
-                    callbacks=[lambda t: good.__setitem__(t.epoch, t.net.params.copy())])  # fmt: skip
+                    callbacks=[snapshot])  # fmt: skip
     assert h.stop_reason == "diverged" and len(h) < 200
     assert np.all(np.isfinite(net.params))
     # The weights are those at the end of the last finite epoch (or the initial ones).

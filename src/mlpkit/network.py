@@ -185,8 +185,10 @@ class MLP:
         get_initializer(out_scheme)  # fail early on a bad name
         self._activation_names = act_names
         self._residual = [bool(r) and sizes[k] == sizes[k + 1] for k, r in enumerate(residuals)]
-        self._options = {"layer_norm": [bool(x) for x in norms],
-                         "dropout": [float(x) for x in drops]}  # fmt: skip
+        self._options: dict[str, list[Any]] = {
+            "layer_norm": [bool(x) for x in norms],
+            "dropout": [float(x) for x in drops],
+        }
         self._set_layers(layers)
         for layer in self.layers:
             layer.init_params(self._rng)
@@ -302,9 +304,9 @@ class MLP:
         extras = []
         if any(self._residual):
             extras.append("residual")
-        if any(self._options.get("layer_norm", [])):
+        if any(self._options.get("layer_norm", ())):
             extras.append("layer norm")
-        if any(self._options.get("dropout", [])):
+        if any(self._options.get("dropout", ())):
             extras.append("dropout")
         head = "" if self.head.name == "identity" else f" → {self.head.name}"
         extra = "".join(f", {e}" for e in extras)

@@ -92,7 +92,8 @@ class CosineLR(Schedule):
 
     def __call__(self, epoch, base_lr, current_lr, loss):
         e = min(epoch, self.T_max)
-        return self.eta_min + (base_lr - self.eta_min) * (1 + math.cos(math.pi * e / self.T_max)) / 2
+        cos = math.cos(math.pi * e / self.T_max)
+        return self.eta_min + (base_lr - self.eta_min) * (1 + cos) / 2
 
 
 class ReduceLROnPlateau(Schedule):

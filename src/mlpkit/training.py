@@ -220,9 +220,9 @@ class Trainer:
         for name, value in (("weight_decay", weight_decay), ("patience", patience)):
             if value < 0:
                 raise ValueError(f"{name} must be >= 0; got {value}.")
-        for name, value in (("clip_norm", clip_norm), ("clip_value", clip_value)):
-            if value is not None and not value > 0:
-                raise ValueError(f"{name} must be > 0 or None; got {value}.")
+        for name, clip in (("clip_norm", clip_norm), ("clip_value", clip_value)):
+            if clip is not None and not clip > 0:
+                raise ValueError(f"{name} must be > 0 or None; got {clip}.")
         self.weight_decay = float(weight_decay)
         self.clip_norm, self.clip_value = clip_norm, clip_value
         self.schedule: Schedule = get_schedule(schedule)

@@ -19,8 +19,8 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
     """``‖a - b‖ / max(‖a‖ + ‖b‖, tiny)``: 0 for equal vectors, 1 for opposite ones."""
     a = np.asarray(a, dtype=np.float64).ravel()
     b = np.asarray(b, dtype=np.float64).ravel()
-    denom = max(np.linalg.norm(a) + np.linalg.norm(b), 1e-300)
-    return float(np.linalg.norm(a - b) / denom)
+    denom = max(float(np.linalg.norm(a) + np.linalg.norm(b)), 1e-300)
+    return float(np.linalg.norm(a - b)) / denom
 
 
 def numerical_gradient(f: Any, w: np.ndarray, eps: float = 1e-6) -> np.ndarray:
