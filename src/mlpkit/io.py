@@ -212,7 +212,9 @@ class Model:
         (n_samples, n_outputs) for regression ((n_samples,) when ``ravel``)."""
         if self.is_classifier:
             idx = self.net.predict(self.transform(X))
-            return idx if self.classes is None else self.classes[idx]
+            if self.classes is None or idx.ndim == 2:  # multi-label: one 0/1 column per label
+                return idx
+            return self.classes[idx]
         A = self.forward(X)
         return A.ravel() if self.ravel and A.shape[1] == 1 else A
 
@@ -270,8 +272,8 @@ class Model:
                 parts.append(f"stopped: {h['stop_reason']}")
             lines.append("training     " + ", ".join(parts))
         for key, value in self.info.items():
-            if key in ("argv",):
-                continue
+            if isinstance(value, dict):
+                value = ", ".join(f"{k} {_fmt(v)}" for k, v in value.items())
             lines.append(f"{key:<12} {value}")
         return "\n".join(lines)
 
