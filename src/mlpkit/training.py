@@ -23,6 +23,7 @@ from dataclasses import dataclass, field
 from typing import Any, TextIO
 
 import numpy as np
+from scipy import special
 
 from ._validation import check_random_state, check_same_rows, check_X
 from .optimizers import LBFGS, Optimizer, get_optimizer
@@ -136,6 +137,192 @@ def blas_threads_for(layer_sizes: list[int], batch_size: int) -> int:
     """
     work = max(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:])) * batch_size
     return (os.cpu_count() or 1) if work >= 4_000_000 else 1
+
+
+#: Hidden activations the fused path computes in place (the others use the layers).
+_FUSED_ACTIVATIONS = ("identity", "relu", "tanh", "logistic")
+#: Losses whose logit gradient the fused path computes: dZ = (head(Z) - Y) / n, each with
+#: its canonical head (see :mod:`mlpkit.losses`).
+_FUSED_HEADS = {"squared_error": "identity", "binary_cross_entropy": "logistic",
+                "cross_entropy": "softmax", "poisson": "exp"}  # fmt: skip
+#: Up to this size the whole training set is shuffled into one buffer per epoch (the
+#: batches are then slices: no gather per step); above it, each batch is gathered.
+_EPOCH_BUFFER_BYTES = 32 * 2**20
+
+
+class _FusedStack:
+    """The training step of a plain stack Dense → activation → ... → Dense, fused.
+
+    The same mathematics as the layers' ``forward``/``backward`` (the general path),
+    arranged for speed:
+
+    * Each Dense layer's ``[W; b]`` is one contiguous (n_in + 1, n_out) block of the flat
+      parameter vector (seed 004's ``[W | b] [x; 1]``). Every layer input lives in a
+      preallocated buffer with a trailing column of ones, so the forward pass is one
+      GEMM per layer, ``Z = [H 1] [W; b] = H W + b``, and the weight and bias gradients
+      are one GEMM written straight into the flat gradient,
+      ``[dW; db] = [H 1]ᵀ dZ``.
+    * Activations are computed in place into those buffers; nothing is allocated per step.
+    * Each step's logits go into an epoch buffer, from which the trainer computes the
+      epoch's loss and metric once (no per-step loss value or ``float()``).
+    * Small training sets are shuffled once per epoch into a buffer (batches are
+      contiguous slices); large ones are gathered batch by batch with ``np.take``.
+
+    :meth:`build` returns None for anything else (residual blocks, layer norm, PReLU,
+    dropout, non-canonical loss pairings, the summed loss), which takes the general path.
+    """
+
+    @classmethod
+    def build(cls, net: Any, X: Array, Y: Array, batch_size: int) -> _FusedStack | None:
+        """A fused stack for ``net``, or None when its layers need the general path."""
+        from .layers import ActivationLayer, Dense
+
+        loss = net.loss
+        if loss.reduction != "mean" or _FUSED_HEADS.get(loss.name) != net.head.name:
+            return None
+        plan: list[list[Any]] = []  # [Dense, name of the activation after it]
+        for layer in net.layers:
+            if type(layer) is Dense:
+                plan.append([layer, "identity"])
+            elif (
+                type(layer) is ActivationLayer
+                and plan
+                and plan[-1][1] == "identity"
+                and layer.act.name in _FUSED_ACTIVATIONS
+            ):
+                plan[-1][1] = layer.act.name
+            else:
+                return None
+        if not plan or plan[-1][1] != "identity":
+            return None
+        return cls(net, [(d, a) for d, a in plan], X, Y, batch_size)
+
+    def __init__(self, net: Any, plan: list[tuple[Any, str]], X: Array, Y: Array, bs: int):
+        dt = net.dtype
+        self.head = net.head.name
+        self.X, self.Y = X, Y
+        self.n, self.bs = X.shape[0], bs
+        self.acts = [a for _, a in plan[:-1]]
+        # [W; b] views of the flat vector and gradient. Dense stores W then b (its
+        # param_shapes), and only Dense layers own parameters here, so layer k's block
+        # starts where layer k-1's ends.
+        self.Wb, self.dWb, self.W = [], [], []
+        offset = 0
+        for dense, _ in plan:
+            size = (dense.n_in + 1) * dense.n_out
+            Wb = net._params[offset : offset + size].reshape(dense.n_in + 1, dense.n_out)
+            assert np.shares_memory(Wb, dense.W) and np.shares_memory(Wb, dense.b)
+            self.Wb.append(Wb)
+            self.dWb.append(net._grad[offset : offset + size].reshape(Wb.shape))
+            self.W.append(Wb[:-1])
+            offset += size
+        sizes = [d.n_in for d, _ in plan] + [plan[-1][0].n_out]
+        # Inputs of layers 1..L-1, each with its column of ones; A[k] is the activation
+        # part. Z[k] is layer k's output, dZ[k] the gradient with respect to it.
+        self.H = [np.ones((bs, m + 1), dtype=dt) for m in sizes[1:-1]]
+        self.A = [H[:, :-1] for H in self.H]
+        self.Z = [np.empty((bs, m), dtype=dt) for m in sizes[1:-1]]
+        self.dZ = [np.empty((bs, m), dtype=dt) for m in sizes[1:]]
+        self.tmp = [np.empty((bs, m), dtype=dt) for m in sizes[1:-1]]
+        self.col = np.empty((bs, 1), dtype=dt)
+        self.logits = np.empty((self.n, sizes[-1]), dtype=dt)
+        # The first layer's input: the whole shuffled set with its ones column (small
+        # data), or one gathered batch without it (then Z = X W, Z += b; db = Σ dZ).
+        self.epoch_buffer = self.n * (sizes[0] + 1) * dt.itemsize <= _EPOCH_BUFFER_BYTES
+        if self.epoch_buffer:
+            self.Xs = np.ones((self.n, sizes[0] + 1), dtype=dt)
+            self.Xs[:, :-1] = X
+        else:
+            self.Xb = np.empty((bs, sizes[0]), dtype=dt)
+        self.Ys = Y
+        self.order: Array | None = None
+
+    def start_epoch(self, order: Array | None) -> None:
+        """Put this epoch's row order in place (None: the data's own order)."""
+        self.order = order
+        if order is None:
+            self.Ys = self.Y
+            if self.epoch_buffer:
+                self.Xs[:, :-1] = self.X
+            return
+        # mode="wrap" skips the bounds check's buffered copy (the indices are valid).
+        self.Ys = np.take(self.Y, order, axis=0, mode="wrap")
+        if self.epoch_buffer:
+            np.take(self.X, order, axis=0, out=self.Xs[:, :-1], mode="wrap")
+
+    def step(self, start: int, m: int) -> None:
+        """Forward and backward of epoch rows ``start:start+m``; fills the flat gradient."""
+        stop = start + m
+        Wb, H, A, Z, acts = self.Wb, self.H, self.A, self.Z, self.acts
+        L = len(Wb)
+        # ---- forward
+        if self.epoch_buffer:
+            X0 = self.Xs[start:stop]
+            Zk = self.logits[start:stop] if L == 1 else Z[0][:m]
+            np.matmul(X0, Wb[0], out=Zk)  # Z = [X 1] [W; b] = X W + b
+        else:
+            if self.order is None:
+                X0 = self.X[start:stop]
+            else:
+                X0 = np.take(self.X, self.order[start:stop], axis=0, out=self.Xb[:m],
+                             mode="wrap")  # fmt: skip
+            Zk = self.logits[start:stop] if L == 1 else Z[0][:m]
+            np.matmul(X0, self.W[0], out=Zk)  # Z = X W
+            Zk += Wb[0][-1]  # ... + b
+        for k in range(L - 1):
+            Ak = A[k][:m]
+            act = acts[k]
+            if act == "relu":
+                np.maximum(Zk, 0, out=Ak)  # A = max(0, Z)
+            elif act == "tanh":
+                np.tanh(Zk, out=Ak)
+            elif act == "logistic":
+                special.expit(Zk, out=Ak)
+            else:
+                np.copyto(Ak, Zk)
+            Zk = self.logits[start:stop] if k == L - 2 else Z[k + 1][:m]
+            np.matmul(H[k][:m], Wb[k + 1], out=Zk)  # Z = [A 1] [W; b] = A W + b
+        # ---- the loss gradient for the canonical head: dZ = (head(Z) - Y) / m
+        dZ = self.dZ[-1][:m]
+        head = self.head
+        if head == "identity":
+            np.subtract(Zk, self.Ys[start:stop], out=dZ)
+        else:
+            if head == "logistic":
+                special.expit(Zk, out=dZ)  # σ(Z)
+            elif head == "exp":
+                np.exp(Zk, out=dZ)
+            else:
+                c = self.col[:m]
+                np.max(Zk, axis=1, keepdims=True, out=c)
+                np.subtract(Zk, c, out=dZ)
+                np.exp(dZ, out=dZ)  # E = exp(Z - max Z): never overflows
+                np.add.reduce(dZ, axis=1, keepdims=True, out=c)
+                dZ /= c  # softmax(Z) = E / Σ E
+            dZ -= self.Ys[start:stop]
+        dZ *= 1.0 / m  # the mean's 1/n (the loss gradient carries it; see losses.py)
+        # ---- backward
+        for k in range(L - 1, 0, -1):
+            np.matmul(H[k - 1][:m].T, dZ, out=self.dWb[k])  # [dW; db] = [A 1]ᵀ dZ
+            dA = self.dZ[k - 1][:m]
+            np.matmul(dZ, self.W[k].T, out=dA)  # dA = dZ Wᵀ
+            act = acts[k - 1]
+            if act == "relu":
+                dA *= Z[k - 1][:m] >= 0  # dZ = dA ⊙ [Z ≥ 0]  (seed 001: ReLU'(0) = 1)
+            elif act in ("tanh", "logistic"):
+                t, Ak = self.tmp[k - 1][:m], A[k - 1][:m]
+                np.multiply(Ak, Ak, out=t)  # t = A ⊙ A
+                if act == "tanh":
+                    np.subtract(1, t, out=t)  # t = 1 - A ⊙ A      (tanh' = 1 - f²)
+                else:
+                    np.subtract(Ak, t, out=t)  # t = A(1 - A)      (σ' = σ(1 - σ))
+                dA *= t
+            dZ = dA
+        if self.epoch_buffer:
+            np.matmul(X0.T, dZ, out=self.dWb[0])  # [dW; db] = [X 1]ᵀ dZ
+        else:
+            np.matmul(X0.T, dZ, out=self.dWb[0][:-1])  # dW = Xᵀ dZ
+            np.add.reduce(dZ, axis=0, out=self.dWb[0][-1])  # db = 1ᵀ dZ
 
 
 class _Progress:
@@ -370,41 +557,20 @@ class Trainer:
         self.stop_training = False
         reason = "max_epochs"
         w = net.params
+        fused = None
+        if sw is None and not self.weight_decay:
+            fused = _FusedStack.build(net, X, Y, bs)
         while self.epoch < epochs and not self.stop_training:
             order = self.rng.permutation(n) if self.shuffle else None
-            total, seen, correct_metric = 0.0, 0, []
-            diverged = False
-            for start in range(0, n, bs):
-                if order is None:
-                    Xb, Yb = X[start : start + bs], Y[start : start + bs]
-                    swb = None if sw is None else sw[start : start + bs]
-                else:
-                    idx = order[start : start + bs]
-                    Xb, Yb = X[idx], Y[idx]
-                    swb = None if sw is None else sw[idx]
-                loss, g, A = net._loss_grad(Xb, Yb, swb, self.weight_decay, True, self.rng)
-                if not math.isfinite(loss):
-                    diverged = True
-                    break
-                if self.clip_value is not None:
-                    np.clip(g, -self.clip_value, self.clip_value, out=g)
-                if self.clip_norm is not None:
-                    norm = float(np.sqrt(np.dot(g, g)))
-                    if norm > self.clip_norm:
-                        g *= self.clip_norm / norm
-                opt.step(w, g)
-                m = Xb.shape[0]
-                total += loss * m
-                seen += m
-                if self.metric:
-                    correct_metric.append((self._metric(A, Yb), m))
-            if diverged or not np.all(np.isfinite(w)):
-                self._diverged(loss)
+            if fused is not None:
+                train_loss, metric = self._epoch_fused(fused, order)
+            else:
+                train_loss, metric = self._epoch_general(X, Y, sw, order, bs)
+            if not math.isfinite(train_loss) or not np.all(np.isfinite(w)):
+                self._diverged(train_loss)
                 reason = "diverged"
                 break
             self._good_params[...] = w
-            train_loss = total / seen
-            metric = (sum(v * m for v, m in correct_metric) / seen) if correct_metric else math.nan
             if not self._end_epoch(train_loss, metric, Xv, Yv, t0, progress):
                 reason = self._stop_reason
                 break
@@ -418,6 +584,85 @@ class Trainer:
             progress.close(reason)
         for cb in self.callbacks:
             cb.on_train_end(self)
+
+    def _clip_and_step(self, w: Array, g: Array) -> None:
+        if self.clip_value is not None:
+            np.clip(g, -self.clip_value, self.clip_value, out=g)
+        if self.clip_norm is not None:
+            norm = float(np.sqrt(np.dot(g, g)))
+            if norm > self.clip_norm:
+                g *= self.clip_norm / norm
+        self.optimizer.step(w, g)
+
+    def _epoch_general(self, X, Y, sw, order, bs) -> tuple[float, float]:
+        """One epoch through the layers' own forward/backward (any architecture).
+
+        Returns the mean training loss (the first non-finite batch loss, if any) and
+        the metric (NaN when not recorded)."""
+        net, w = self.net, self.net.params
+        total, seen, metrics = 0.0, 0, []
+        for start in range(0, X.shape[0], bs):
+            if order is None:
+                Xb, Yb = X[start : start + bs], Y[start : start + bs]
+                swb = None if sw is None else sw[start : start + bs]
+            else:
+                idx = order[start : start + bs]
+                Xb, Yb = X[idx], Y[idx]
+                swb = None if sw is None else sw[idx]
+            loss, g, A = net._loss_grad(Xb, Yb, swb, self.weight_decay, True, self.rng)
+            if not math.isfinite(loss):
+                return loss, math.nan
+            self._clip_and_step(w, g)
+            m = Xb.shape[0]
+            total += loss * m
+            seen += m
+            if self.metric:
+                metrics.append((self._metric(A, Yb), m))
+        metric = sum(v * m for v, m in metrics) / seen if metrics else math.nan
+        return total / seen, metric
+
+    def _epoch_fused(self, fused: _FusedStack, order: Array | None) -> tuple[float, float]:
+        """One epoch through :class:`_FusedStack`: no per-batch loss or metric.
+
+        Each batch's logits are kept in an epoch buffer; the loss and metric are computed
+        from it once at the end. They equal the per-batch values of
+        :meth:`_epoch_general` (each row's logits come from the weights of its own step),
+        while a step of a small network makes half as many NumPy calls.
+        """
+        fused.start_epoch(order)
+        w, g, step, clip = self.net.params, self.net._grad, fused.step, self._clip_and_step
+        plain = self.clip_value is None and self.clip_norm is None
+        opt_step = self.optimizer.step
+        n, bs = fused.n, fused.bs
+        for start in range(0, n, bs):
+            step(start, min(bs, n - start))
+            if plain:
+                opt_step(w, g)
+            else:
+                clip(w, g)
+        loss, _, A = self.net.loss(fused.logits, fused.Ys, self.net.head)
+        metric = self._metric_by_batch(A, fused.Ys, bs) if self.metric else math.nan
+        return loss, metric
+
+    def _metric_by_batch(self, A: Array, Y: Array, bs: int) -> float:
+        """The batch-size-weighted mean of the per-batch metric, as :meth:`_epoch_general`
+        records it. Accuracy is a mean over rows, so that is the epoch's accuracy; R² is
+        computed per batch (vectorised over the full batches)."""
+        if self.net.head.is_classifier:
+            return self._metric(A, Y)
+        n = A.shape[0]
+        nb = n // bs
+        total = 0.0
+        if nb:
+            Af = A[: nb * bs].reshape(nb, bs, -1)
+            Yf = Y[: nb * bs].reshape(nb, bs, -1)
+            ss_res = ((Yf - Af) ** 2).sum(axis=1, dtype=np.float64)
+            ss_tot = ((Yf - Yf.mean(axis=1, keepdims=True)) ** 2).sum(axis=1, dtype=np.float64)
+            r2 = 1 - ss_res / np.where(ss_tot == 0, 1, ss_tot)
+            total += float(r2.mean(axis=1).sum()) * bs
+        if nb * bs < n:
+            total += self._metric(A[nb * bs :], Y[nb * bs :]) * (n - nb * bs)
+        return total / n
 
     def _end_epoch(self, train_loss, metric, Xv, Yv, t0, progress) -> bool:
         """Record the epoch, step the schedule, check stopping. False means stop."""
