@@ -213,7 +213,7 @@ def to_onnx(model: Any, *, opset: int = ONNX_OPSET) -> Any:
         graph, opset_imports=[oh.make_opsetid("", opset)], producer_name="mlpkit"
     )
     onnx_model.ir_version = ONNX_IR_VERSION
-    meta = {"task": m.task, "network": json.dumps(net.get_config())}
+    meta = {"task": m.task, "network": json.dumps(net.get_config(), sort_keys=True)}
     if m.classes is not None:
         meta["classes"] = json.dumps(m.classes.tolist())
     if m.feature_names:
@@ -398,7 +398,8 @@ def to_torch(model: Any) -> Any:
         if children is not None:
             module = _custom("Residual")(*[build((c, a, None, lay)) for c, a, _, lay in children])
             return module
-        module = _instantiate(cls_name, args)
+        # Cast before filling: float64 weights must not pass through float32 parameters.
+        module = _instantiate(cls_name, args).to(tdtype)
         _fill(module, layer, m, torch)
         return module
 
