@@ -27,7 +27,9 @@ if [ ! -x "$VENV/bin/python" ]; then
     "$PYTHON" -m venv "$VENV"
 fi
 echo "== installing mlpkit[test]"
-"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[test]"
+# (This machine's pip config names index folders that may not exist: drop those warnings.)
+"$VENV/bin/python" -m pip install -q --disable-pip-version-check -e ".[test]" \
+    2> >(grep -v "is ignored: it is neither a file nor a directory" >&2)
 
 # One BLAS thread: on 2 cores OpenBLAS's threading made small networks 10-25x slower.
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MPLBACKEND=Agg
