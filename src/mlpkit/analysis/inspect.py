@@ -82,7 +82,6 @@ def hidden_unit_decomposition(net: Any, x: Any) -> dict[str, Array]:
             f"dropout or residual); got layers {layers}."
         )
     xs = np.asarray(x, dtype=np.float64).reshape(-1)
-    X = xs[:, None].astype(net.dtype)
     W0, b0 = layers[0].W.astype(np.float64), layers[0].b.astype(np.float64)  # type: ignore[attr-defined]
     W1, b1 = layers[-1].W.astype(np.float64), layers[-1].b.astype(np.float64)  # type: ignore[attr-defined]
     pre = xs[:, None] * W0[0] + b0
@@ -92,7 +91,6 @@ def hidden_unit_decomposition(net: Any, x: Any) -> dict[str, Array]:
         act = pre.copy()
     weighted = act * W1[:, 0]
     output = float(b1[0]) + weighted.sum(axis=1)
-    del X
     return {
         "x": xs,
         "pre_activations": pre,

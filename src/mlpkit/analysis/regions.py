@@ -577,20 +577,21 @@ def max_regions_shallow(n_hidden: int, n_inputs: int = 1) -> int:
 
 
 def max_regions_deep(n_inputs: int, width: int, n_layers: int) -> int:
-    """Number of linear regions a deep ReLU network can reach (Montúfar et al. 2014).
+    """Maximum number of linear regions of a deep ReLU network (Montúfar et al. 2014).
 
-    For ``D_i`` inputs and ``K`` hidden layers of ``D ≥ D_i`` units each, as stated
-    in Prince (2023), *Understanding Deep Learning*, section 4.5 and figure 4.9:
+    For ``D_i`` inputs and ``K`` hidden layers of ``D ≥ D_i`` units each, Prince
+    (2023), *Understanding Deep Learning*, notes to chapter 4 (p. 53), gives
 
-    .. math:: N = \\left(\\left\\lfloor\\frac{D}{D_i}\\right\\rfloor + 1\\right)^{D_i (K-1)}
+    .. math:: N = \\left(\\frac{D}{D_i} + 1\\right)^{D_i (K-1)}
               \\sum_{j=0}^{D_i} \\binom{D}{j}
 
-    (floor when ``D_i`` does not divide ``D``). It is a lower bound on the maximum —
-    a construction achieves it. For one input it is ``(D + 1)^K``: 5 layers of 10
-    units give 11⁵ = **161,051** regions (seed 002 misprints 161,501); 5 layers of 50
-    units with 10 inputs give about 1.8 × 10⁴¹, i.e. **more than 10⁴⁰** (the book's
-    errata corrects the figure's original "10¹³⁴", which seed 002 repeats). Exact
-    Python integer.
+    as the exact maximum when ``D`` is an integer multiple of ``D_i``. Otherwise
+    ``D / D_i`` is rounded down, which gives a lower bound on the maximum (Montúfar et
+    al.'s construction still reaches it). For one input it is ``(D + 1)^K``: 5 layers
+    of 10 units give 11⁵ = **161,051** regions (seed 002 misprints 161,501); 5 layers
+    of 50 units with 10 inputs give 6⁴⁰ · Σ_{j≤10} C(50, j) ≈ 1.8 × 10⁴¹, i.e. **more
+    than 10⁴⁰** (the book's errata corrects figure 4.9's original "10¹³⁴", which seed
+    002 repeats). Exact Python integer.
 
     References
     ----------
