@@ -193,6 +193,23 @@ def test_builtin_2d_with_plots_and_regression_csv(tmp_path):
     assert np.allclose(np.array(pred, dtype=float), yr, atol=15)
 
 
+def test_npy_and_npz_data(tmp_path):
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(150, 3))
+    y = (X[:, 0] > 0).astype(int)
+    np.save(tmp_path / "d.npy", np.column_stack([X, y]))
+    np.savez(tmp_path / "d.npz", X=X, y=y)
+    out = mlpkit(
+        "train", "--data", "d.npy", "--epochs", "3", "--quiet", "--out", "m.mlpkit", cwd=tmp_path
+    ).stdout
+    assert "150 samples × 3 features, classification (2 classes)" in out
+    model = io.load(tmp_path / "m.mlpkit")
+    assert model.net.head.name == "logistic" and model.predict(X).shape == (150,)
+    ev = mlpkit("evaluate", "m.mlpkit", "--data", "d.npz", cwd=tmp_path).stdout
+    acc = float(next(ln for ln in ev.splitlines() if ln.startswith("accuracy")).split()[1])
+    assert acc == pytest.approx(model.score(X, y), abs=1e-4)
+
+
 # ---------------------------------------------------------------------- errors
 def _one_line_error(proc, code: int, *needles: str) -> None:
     assert proc.returncode == code, proc.stderr
@@ -210,6 +227,7 @@ def err_dir(tmp_path_factory, csv_model):
     (d / "bad.csv").write_text("a,b,y\n1,2,0\n3,oops,1\n")
     np.savetxt(d / "wide.csv", np.ones((4, 6)), delimiter=",")
     (d / "evil.mlpkit").write_bytes(b"\x80\x04\x95" + os.urandom(64))
+    np.save(d / "objects.npy", np.array([{"a": 1}, None], dtype=object), allow_pickle=True)
     return d, csv_model[0] / "blobs.mlpkit"
 
 
@@ -234,6 +252,8 @@ def err_dir(tmp_path_factory, csv_model):
         (["train", "--hidden", "6,x"], 2, ["--hidden"]),
         (["train", "--epochs"], 2, ["--epochs"]),
         (["export", "MODEL"], 2, ["--onnx"]),
+        (["train", "--data", "objects.npy"], 1, ["objects.npy", "unpickling"]),
+        (["train", "--out", "nodir/m.mlpkit"], 1, ["nodir", "does not exist"]),
     ],
     ids=[
         "missing-file",
@@ -246,6 +266,8 @@ def err_dir(tmp_path_factory, csv_model):
         "bad-hidden",
         "usage",
         "export-nothing",
+        "pickled-npy",
+        "missing-out-dir",
     ],
 )
 def test_errors_are_one_line(err_dir, args, code, needles):

@@ -364,6 +364,15 @@ def cmd_train(args: argparse.Namespace) -> int:
     from .training import Trainer
 
     plt = _check_matplotlib() if args.plot else None
+    for option, target in (("--out", args.out), ("--checkpoint", args.checkpoint)):
+        # Fail now, not after an hour of training.
+        if target and not Path(target).resolve().parent.is_dir():
+            raise CLIError(
+                f"{option} {target}: the directory {Path(target).parent} does not exist; "
+                "create it first."
+            )
+    if args.checkpoint_every < 1:
+        raise CLIError(f"--checkpoint-every must be >= 1; got {args.checkpoint_every}.", 2)
     hidden = _parse_hidden(args.hidden)
     data = load_data(args.data, args.target, need_target=True)
     assert data.y is not None
@@ -637,7 +646,9 @@ def cmd_predict(args: argparse.Namespace) -> int:
         w = csv.writer(out)
         w.writerow(header)
         for i in range(len(pred)):
-            row = list(np.atleast_1d(pred[i]).tolist())
+            vals = np.atleast_1d(pred[i])
+            # Floats with float32's precision (8 significant digits), labels as they are.
+            row = [f"{v:.8g}" for v in vals] if vals.dtype.kind == "f" else vals.tolist()
             if P is not None:
                 row += [f"{p:.6g}" for p in P[i]]
             w.writerow(row)
