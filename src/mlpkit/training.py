@@ -236,6 +236,7 @@ class _FusedStack:
             self.Xb = np.empty((bs, sizes[0]), dtype=dt)
         self.Ys = Y
         self.order: Array | None = None
+        self._view_cache: dict[int, tuple[list[Array], ...]] = {}
 
     def start_epoch(self, order: Array | None) -> None:
         """Put this epoch's row order in place (None: the data's own order)."""
@@ -250,15 +251,27 @@ class _FusedStack:
         if self.epoch_buffer:
             np.take(self.X, order, axis=0, out=self.Xs[:, :-1], mode="wrap")
 
+    def _views(self, m: int) -> tuple[list[Array], ...]:
+        """The first ``m`` rows of every work buffer (built once per batch size: slicing
+        them afresh at every step costs as much as a small network's arithmetic)."""
+        views = self._view_cache.get(m)
+        if views is None:
+            views = tuple([b[:m] for b in bufs] for bufs in
+                          (self.H, self.A, self.Z, self.dZ, self.tmp, [self.col]))  # fmt: skip
+            self._view_cache[m] = views
+        return views
+
     def step(self, start: int, m: int) -> None:
         """Forward and backward of epoch rows ``start:start+m``; fills the flat gradient."""
         stop = start + m
-        Wb, H, A, Z, acts = self.Wb, self.H, self.A, self.Z, self.acts
+        Wb, dWb, W, acts = self.Wb, self.dWb, self.W, self.acts
+        H, A, Z, dZs, tmp, (col,) = self._views(m)
         L = len(Wb)
+        logits, Y = self.logits[start:stop], self.Ys[start:stop]
         # ---- forward
+        Zk = logits if L == 1 else Z[0]
         if self.epoch_buffer:
             X0 = self.Xs[start:stop]
-            Zk = self.logits[start:stop] if L == 1 else Z[0][:m]
             np.matmul(X0, Wb[0], out=Zk)  # Z = [X 1] [W; b] = X W + b
         else:
             if self.order is None:
@@ -266,51 +279,48 @@ class _FusedStack:
             else:
                 X0 = np.take(self.X, self.order[start:stop], axis=0, out=self.Xb[:m],
                              mode="wrap")  # fmt: skip
-            Zk = self.logits[start:stop] if L == 1 else Z[0][:m]
-            np.matmul(X0, self.W[0], out=Zk)  # Z = X W
+            np.matmul(X0, W[0], out=Zk)  # Z = X W
             Zk += Wb[0][-1]  # ... + b
         for k in range(L - 1):
-            Ak = A[k][:m]
             act = acts[k]
             if act == "relu":
-                np.maximum(Zk, 0, out=Ak)  # A = max(0, Z)
+                np.maximum(Zk, 0, out=A[k])  # A = max(0, Z)
             elif act == "tanh":
-                np.tanh(Zk, out=Ak)
+                np.tanh(Zk, out=A[k])
             elif act == "logistic":
-                special.expit(Zk, out=Ak)
+                special.expit(Zk, out=A[k])
             else:
-                np.copyto(Ak, Zk)
-            Zk = self.logits[start:stop] if k == L - 2 else Z[k + 1][:m]
-            np.matmul(H[k][:m], Wb[k + 1], out=Zk)  # Z = [A 1] [W; b] = A W + b
+                np.copyto(A[k], Zk)
+            Zk = logits if k == L - 2 else Z[k + 1]
+            np.matmul(H[k], Wb[k + 1], out=Zk)  # Z = [A 1] [W; b] = A W + b
         # ---- the loss gradient for the canonical head: dZ = (head(Z) - Y) / m
-        dZ = self.dZ[-1][:m]
+        dZ = dZs[-1]
         head = self.head
         if head == "identity":
-            np.subtract(Zk, self.Ys[start:stop], out=dZ)
+            np.subtract(Zk, Y, out=dZ)
         else:
             if head == "logistic":
                 special.expit(Zk, out=dZ)  # σ(Z)
             elif head == "exp":
                 np.exp(Zk, out=dZ)
             else:
-                c = self.col[:m]
-                np.max(Zk, axis=1, keepdims=True, out=c)
-                np.subtract(Zk, c, out=dZ)
+                np.max(Zk, axis=1, keepdims=True, out=col)
+                np.subtract(Zk, col, out=dZ)
                 np.exp(dZ, out=dZ)  # E = exp(Z - max Z): never overflows
-                np.add.reduce(dZ, axis=1, keepdims=True, out=c)
-                dZ /= c  # softmax(Z) = E / Σ E
-            dZ -= self.Ys[start:stop]
+                np.add.reduce(dZ, axis=1, keepdims=True, out=col)
+                dZ /= col  # softmax(Z) = E / Σ E
+            dZ -= Y
         dZ *= 1.0 / m  # the mean's 1/n (the loss gradient carries it; see losses.py)
         # ---- backward
         for k in range(L - 1, 0, -1):
-            np.matmul(H[k - 1][:m].T, dZ, out=self.dWb[k])  # [dW; db] = [A 1]ᵀ dZ
-            dA = self.dZ[k - 1][:m]
-            np.matmul(dZ, self.W[k].T, out=dA)  # dA = dZ Wᵀ
+            np.matmul(H[k - 1].T, dZ, out=dWb[k])  # [dW; db] = [A 1]ᵀ dZ
+            dA = dZs[k - 1]
+            np.matmul(dZ, W[k].T, out=dA)  # dA = dZ Wᵀ
             act = acts[k - 1]
             if act == "relu":
-                dA *= Z[k - 1][:m] >= 0  # dZ = dA ⊙ [Z ≥ 0]  (seed 001: ReLU'(0) = 1)
+                dA *= Z[k - 1] >= 0  # dZ = dA ⊙ [Z ≥ 0]  (seed 001: ReLU'(0) = 1)
             elif act in ("tanh", "logistic"):
-                t, Ak = self.tmp[k - 1][:m], A[k - 1][:m]
+                t, Ak = tmp[k - 1], A[k - 1]
                 np.multiply(Ak, Ak, out=t)  # t = A ⊙ A
                 if act == "tanh":
                     np.subtract(1, t, out=t)  # t = 1 - A ⊙ A      (tanh' = 1 - f²)
@@ -319,10 +329,10 @@ class _FusedStack:
                 dA *= t
             dZ = dA
         if self.epoch_buffer:
-            np.matmul(X0.T, dZ, out=self.dWb[0])  # [dW; db] = [X 1]ᵀ dZ
+            np.matmul(X0.T, dZ, out=dWb[0])  # [dW; db] = [X 1]ᵀ dZ
         else:
-            np.matmul(X0.T, dZ, out=self.dWb[0][:-1])  # dW = Xᵀ dZ
-            np.add.reduce(dZ, axis=0, out=self.dWb[0][-1])  # db = 1ᵀ dZ
+            np.matmul(X0.T, dZ, out=dWb[0][:-1])  # dW = Xᵀ dZ
+            np.add.reduce(dZ, axis=0, out=dWb[0][-1])  # db = 1ᵀ dZ
 
 
 class _Progress:
