@@ -294,6 +294,8 @@ def test_reproduce_forwards_or_explains(tmp_path):
         from mlpkit.experiments import cli_main  # type: ignore[attr-defined]  # noqa: F401
     except ImportError:
         _one_line_error(proc, 1, "mlpkit reproduce", "experiments")
+    else:  # the experiments' own parser answered, with its own program name
+        assert proc.returncode == 0 and "mlpkit reproduce" in proc.stdout
 
 
 # ---------------------------------------------------------------------- kill and resume

@@ -862,6 +862,9 @@ def main(argv: list[str] | None = None) -> int:
         if not argv:
             parser.print_help()
             return 2
+        if argv[0] == "reproduce":
+            # Forwarded untouched: argparse's REMAINDER would swallow a leading --help.
+            return cmd_reproduce(argparse.Namespace(rest=argv[1:]))
         args = parser.parse_args(argv)
         if args.command is None:
             parser.print_help()
