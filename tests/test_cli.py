@@ -368,3 +368,30 @@ def test_sigkill_then_resume_is_bit_identical(tmp_path):
     changed = [a if a != "128,128" else "64" for a in common]
     proc = mlpkit(*changed, "--resume", "ck.mlpkit", cwd=tmp_path, check=False)
     _one_line_error(proc, 2, "--hidden", "same options")
+
+
+def test_resume_of_a_finished_early_stopped_run_changes_nothing(tmp_path):
+    common = [
+        "train",
+        "--data",
+        "xor",
+        "--hidden",
+        "8",
+        "--epochs",
+        "300",
+        "--early-stopping",
+        "--patience",
+        "2",
+        "--lr",
+        "0.05",
+        "--quiet",
+        "--checkpoint",
+        "ck.mlpkit",
+    ]
+    mlpkit(*common, "--out", "a.mlpkit", cwd=tmp_path)
+    a = io.load(tmp_path / "a.mlpkit")
+    assert a.history["stop_reason"] == "early_stopping" and len(a.history["epoch"]) < 300
+    mlpkit(*common, "--resume", "ck.mlpkit", "--out", "b.mlpkit", cwd=tmp_path)
+    b = io.load(tmp_path / "b.mlpkit")
+    assert b.net.params.tobytes() == a.net.params.tobytes()
+    assert b.history["epoch"] == a.history["epoch"]
