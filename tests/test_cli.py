@@ -395,3 +395,33 @@ def test_resume_of_a_finished_early_stopped_run_changes_nothing(tmp_path):
     b = io.load(tmp_path / "b.mlpkit")
     assert b.net.params.tobytes() == a.net.params.tobytes()
     assert b.history["epoch"] == a.history["epoch"]
+
+
+def test_progress_is_a_bar_on_a_terminal(tmp_path):
+    import pty
+
+    leader, follower = pty.openpty()
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-m", "mlpkit", "train", "--data", "xor", "--hidden", "4",
+             "--epochs", "3"],
+            cwd=tmp_path, env=_env(), stdout=subprocess.PIPE, stderr=follower, timeout=120,
+        )  # fmt: skip
+        os.close(follower)
+        follower = -1
+        chunks = []
+        while True:
+            try:
+                data = os.read(leader, 4096)
+            except OSError:  # EIO: the terminal is closed and drained
+                break
+            if not data:
+                break
+            chunks.append(data)
+    finally:
+        if follower != -1:
+            os.close(follower)
+        os.close(leader)
+    assert proc.returncode == 0
+    tty = b"".join(chunks).decode()
+    assert "\r[" in tty and "█" in tty and "epoch 3/3" in tty
