@@ -59,6 +59,7 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import (
     _check_sample_weight,
+    check_random_state,
     check_is_fitted,
     column_or_1d,
     validate_data,
@@ -67,7 +68,7 @@ from sklearn.utils.validation import (
 from .activations import ACTIVATIONS, canonical_name
 from .init import INITIALIZERS
 from .network import MLP
-from .optimizers import SGD, Adam, AdamW, RMSProp
+from .optimizers import AdamW, Optimizer, RMSProp
 from .schedules import SCHEDULES, get_schedule
 from .training import blas_threads_for
 
@@ -79,6 +80,81 @@ _STOCHASTIC = ("sgd", "adam", "rmsprop", "adamw")
 _SOLVERS = ("lbfgs", *_STOCHASTIC)
 _INITS = ("auto", "sklearn", *INITIALIZERS)
 _ACTIVATION_NAMES = tuple(sorted(ACTIVATIONS))
+
+
+class _SklearnSGD(Optimizer):
+    """scikit-learn's SGD rule, with the learning rate inside the velocity.
+
+    :math:`v ← μ v - η g`; :math:`w ← w + v`, or with Nesterov's momentum
+    :math:`w ← w + μ v - η g` (Sutskever et al. 2013, as sklearn's ``SGDOptimizer``).
+    For a constant η this is the core's :class:`mlpkit.SGD` (``v_core = -v / η``); when η
+    changes (``"invscaling"``, ``"adaptive"``) the old velocity keeps its old step size,
+    as in scikit-learn.
+    """
+
+    name = "sklearn_sgd"
+    _state_arrays = ("velocity",)
+
+    def __init__(self, lr: float, momentum: float = 0.9, nesterov: bool = True):
+        super().__init__(lr)
+        self.momentum, self.nesterov = float(momentum), bool(nesterov)
+        self.velocity: Array | None = None
+
+    def hyperparams(self) -> dict[str, Any]:
+        return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
+
+    def _update(self, w: Array, g: Array) -> None:
+        v, tmp = self.velocity, self._tmp
+        assert v is not None and tmp is not None
+        np.multiply(g, self.lr, out=tmp)  # tmp = η g
+        v *= self.momentum
+        v -= tmp  # v ← μ v - η g
+        if self.nesterov:
+            w -= tmp
+            tmp[...] = v
+            tmp *= self.momentum
+            w += tmp  # w ← w + μ v - η g
+        else:
+            w += v
+
+
+class _SklearnAdam(Optimizer):
+    """Adam as scikit-learn writes it (Kingma & Ba 2014, section 2's efficient form).
+
+    :math:`η_t = η \\sqrt{1 - β_2^t} / (1 - β_1^t)`, :math:`w ← w - η_t m / (\\sqrt{v} + ε)`:
+    ε is added to the uncorrected :math:`\\sqrt{v}`, where the core's :class:`mlpkit.Adam`
+    adds it to :math:`\\sqrt{\\hat v}` (the two differ only while v is tiny).
+    """
+
+    name = "sklearn_adam"
+    _state_arrays = ("m", "v")
+
+    def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
+        super().__init__(lr)
+        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
+        self.m: Array | None = None
+        self.v: Array | None = None
+
+    def hyperparams(self) -> dict[str, Any]:
+        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+
+    def _update(self, w: Array, g: Array) -> None:
+        m, v, tmp = self.m, self.v, self._tmp
+        assert m is not None and v is not None and tmp is not None
+        b1, b2, t = self.beta1, self.beta2, self.t
+        m *= b1
+        np.multiply(g, 1 - b1, out=tmp)
+        m += tmp  # m ← β1 m + (1 - β1) g
+        v *= b2
+        np.multiply(g, g, out=tmp)
+        tmp *= 1 - b2
+        v += tmp  # v ← β2 v + (1 - β2) g²
+        lr_t = self.lr * math.sqrt(1 - b2**t) / (1 - b1**t)
+        np.sqrt(v, out=tmp)
+        tmp += self.eps
+        np.divide(m, tmp, out=tmp)
+        tmp *= lr_t  # tmp = η_t m / (√v + ε)
+        w -= tmp
 
 
 def _activation_error(est: BaseEstimator, value: Any) -> InvalidParameterError:
@@ -108,9 +184,7 @@ class _BaseMLP(BaseEstimator):
         "tol": [Interval(Real, 0, None, closed="left")],
         "verbose": ["verbose"],
         "warm_start": ["boolean"],
-        # scikit-learn allows momentum=1, which never forgets a gradient; the core's SGD
-        # requires μ < 1.
-        "momentum": [Interval(Real, 0, 1, closed="left")],
+        "momentum": [Interval(Real, 0, 1, closed="both")],
         "nesterovs_momentum": ["boolean"],
         "early_stopping": ["boolean"],
         "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
@@ -163,7 +237,7 @@ class _BaseMLP(BaseEstimator):
         epsilon: float = 1e-8,
         n_iter_no_change: Any = 10,
         max_fun: int = 15000,
-        init: str = "auto",
+        init: str = "sklearn",
         dropout: Any = 0.0,
         residual: Any = False,
         layer_norm: Any = False,
@@ -310,6 +384,11 @@ class _BaseMLP(BaseEstimator):
         return dtype
 
     def _generator(self) -> np.random.Generator:
+        """The generator for dropout masks and the core's initialisers (kept across
+        ``partial_fit`` calls). Initialisation with ``init="sklearn"``, shuffling and
+        the validation split use scikit-learn's RandomState instead (``_random_state``),
+        drawn in scikit-learn's order, so the same ``random_state`` gives the same
+        initial weights and mini-batches as scikit-learn's MLP."""
         rs = self.random_state
         if rs is None:
             return np.random.default_rng()
@@ -335,19 +414,19 @@ class _BaseMLP(BaseEstimator):
             # scikit-learn's MLP: W and b ~ U(±sqrt(f / (fan_in + fan_out))) with f = 6
             # (Glorot & Bengio 2010), f = 2 for a logistic network.
             factor = 2.0 if acts and all(a == "logistic" for a in acts) else 6.0
+            rs = self._random_state
             for W, b in zip(net.weights, net.biases):
                 bound = math.sqrt(factor / (W.shape[0] + W.shape[1]))
-                W[...] = self._rng.uniform(-bound, bound, W.shape)
-                b[...] = self._rng.uniform(-bound, bound, b.shape)
+                W[...] = rs.uniform(-bound, bound, W.shape)
+                b[...] = rs.uniform(-bound, bound, b.shape)
         return net
 
     def _make_optimizer(self) -> Any:
         lr = float(self.learning_rate_init)
         if self.solver == "sgd":
-            nesterov = bool(self.nesterovs_momentum) and self.momentum > 0
-            return SGD(lr=lr, momentum=float(self.momentum), nesterov=nesterov)
+            return _SklearnSGD(lr, self.momentum, self.nesterovs_momentum)
         if self.solver == "adam":
-            return Adam(lr=lr, beta1=self.beta_1, beta2=self.beta_2, eps=self.epsilon)
+            return _SklearnAdam(lr, self.beta_1, self.beta_2, self.epsilon)
         if self.solver == "adamw":
             return AdamW(lr=lr, beta1=self.beta_1, beta2=self.beta_2, eps=self.epsilon)
         return RMSProp(lr=lr, eps=self.epsilon)
@@ -384,6 +463,8 @@ class _BaseMLP(BaseEstimator):
             sw = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
         sw = self._class_weights(y_raw, sw, dtype)
         self._check_weighted_classes(Y, sw)
+        # A fresh RandomState on every call, as scikit-learn.
+        self._random_state = check_random_state(self.random_state)
         if first_pass:
             self._rng = self._generator()
             self._initialize(X.shape[1], Y.shape[1], dtype)
@@ -484,6 +565,8 @@ class _BaseMLP(BaseEstimator):
         clip_norm, clip_value = self.clip_norm, self.clip_value
         w = net.params
         rng = self._rng
+        random_state = self._random_state
+        sample_idx = np.arange(n)
         alpha = float(self.alpha)
         sw_full = None if sw is None else sw
         self._run_callbacks("on_train_begin")
@@ -493,13 +576,17 @@ class _BaseMLP(BaseEstimator):
         with threadpool_limits(limits=blas_threads_for(net.layer_sizes, bs), user_api="blas"):
             self.n_iter_ = 0
             for _ in range(self.max_iter):
-                order = rng.permutation(n) if self.shuffle else None
+                if self.shuffle:
+                    # scikit-learn's sklearn.utils.shuffle of the previous order.
+                    perm = np.arange(n)
+                    random_state.shuffle(perm)
+                    sample_idx = sample_idx[perm]
                 accumulated = 0.0
                 for start in range(0, n, bs):
-                    if order is None:
-                        sl: Any = slice(start, start + bs)
+                    if self.shuffle:
+                        sl: Any = sample_idx[start : start + bs]
                     else:
-                        sl = order[start : start + bs]
+                        sl = slice(start, start + bs)
                     Xb, Yb = X[sl], Y[sl]
                     swb = None if sw_full is None else sw_full[sl]
                     m = Xb.shape[0]
@@ -516,10 +603,11 @@ class _BaseMLP(BaseEstimator):
                         norm = float(np.sqrt(np.dot(g, g)))
                         if norm > clip_norm:
                             g *= clip_norm / norm
-                    opt.step(w, g)
                     if Y.shape[1] > 1 or net.loss.name == "poisson":
+                        # The penalty of the weights this loss was computed with.
                         reg = self._penalty(wd) if net.loss.name == "squared_error" else 0.0
                         loss = self._reported_loss(loss, reg, Yb, swb)
+                    opt.step(w, g)
                     accumulated += loss * m
                 self.n_iter_ += 1
                 self.loss_ = accumulated / n
@@ -577,14 +665,11 @@ class _BaseMLP(BaseEstimator):
         self._run_callbacks("on_train_end")
 
     def _split(self, X: Array, Y: Array, y_raw: Array, sw: Array | None) -> list[Array]:
-        """Hold out ``validation_fraction`` of the data, stratified for single-label
-        classification when every class has at least two samples."""
-        seed = int(self._rng.integers(np.iinfo(np.int32).max))
+        """Hold out ``validation_fraction`` of the data as scikit-learn does: stratified
+        for binary classification, a plain random split otherwise."""
+        seed = self._random_state
         arrays = [X, Y, y_raw] + ([] if sw is None else [sw])
-        stratify = None
-        if self._is_classifier and y_raw.ndim == 1:
-            _, counts = np.unique(y_raw, return_counts=True)
-            stratify = y_raw if counts.min() >= 2 else None
+        stratify = Y if self._is_classifier and self.n_outputs_ == 1 else None
         try:
             return train_test_split(
                 *arrays, random_state=seed, test_size=self.validation_fraction, stratify=stratify
@@ -807,9 +892,12 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
         Adam's parameters.
     n_iter_no_change : int, default=10
     max_fun : int, default=15000
-    init : str, default="auto"
-        ``"auto"`` (He normal for the ReLU family, Glorot uniform otherwise),
-        ``"sklearn"`` (scikit-learn's uniform scheme, biases included), or a name of
+    init : str, default="sklearn"
+        ``"sklearn"``: scikit-learn's scheme, ``W, b ~ U(±sqrt(6 / (fan_in + fan_out)))``
+        (2 instead of 6 for a logistic network), drawn from the same RandomState in the
+        same order, so a given ``random_state`` starts from scikit-learn's weights.
+        ``"auto"``: the core's choice (He normal for the ReLU family, Glorot uniform
+        otherwise, zero biases), better for deep ReLU networks. Or any name of
         :data:`mlpkit.init.INITIALIZERS`.
     dropout : float or list of float, default=0.0
         Dropout probability after each hidden layer (training only).
@@ -904,7 +992,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
         epsilon: float = 1e-8,
         n_iter_no_change: Any = 10,
         max_fun: int = 15000,
-        init: str = "auto",
+        init: str = "sklearn",
         dropout: Any = 0.0,
         residual: Any = False,
         layer_norm: Any = False,
@@ -1165,7 +1253,7 @@ class MLPRegressor(RegressorMixin, TransformerMixin, _BaseMLP):
         n_iter_no_change: Any = 10,
         max_fun: int = 15000,
         output: str | None = None,
-        init: str = "auto",
+        init: str = "sklearn",
         dropout: Any = 0.0,
         residual: Any = False,
         layer_norm: Any = False,
