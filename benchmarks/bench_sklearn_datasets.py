@@ -77,7 +77,7 @@ def main(argv: list[str] | None = None) -> None:
     ap.add_argument("--max-iter", type=int, default=200)
     ap.add_argument("--alpha", type=float, default=1e-4)
     ap.add_argument("--datasets", default=",".join(DATASETS))
-    ap.add_argument("--init", default="auto", help="mlpkit's init ('sklearn' = sklearn's)")
+    ap.add_argument("--init", default="sklearn", help="mlpkit's init ('auto': He/Glorot)")
     ap.add_argument("--dtype", default="auto", help="mlpkit's dtype")
     args = ap.parse_args(argv)
     params = dict(

@@ -59,8 +59,8 @@ from sklearn.utils.multiclass import (
 )
 from sklearn.utils.validation import (
     _check_sample_weight,
-    check_random_state,
     check_is_fitted,
+    check_random_state,
     column_or_1d,
     validate_data,
 )
