@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import copy
 import math
+import sys
 import time
 import warnings
 from numbers import Integral, Real
@@ -157,6 +158,21 @@ class _SklearnAdam(Optimizer):
         w -= tmp
 
 
+_CONTROLLER: list[Any] = [None, -1]  # [ThreadpoolController, len(sys.modules) at its scan]
+
+
+def _blas_limit(threads: int) -> Any:
+    """Limit BLAS to ``threads`` threads, reusing one ``ThreadpoolController``:
+    ``threadpool_limits`` rescans every shared library per call (4 ms here, a third of a
+    small L-BFGS fit). Rescanned when modules were imported since (another BLAS)."""
+    from threadpoolctl import ThreadpoolController
+
+    if _CONTROLLER[0] is None or _CONTROLLER[1] != len(sys.modules):
+        _CONTROLLER[0] = ThreadpoolController()
+        _CONTROLLER[1] = len(sys.modules)
+    return _CONTROLLER[0].limit(limits=threads, user_api="blas")
+
+
 def _activation_error(est: BaseEstimator, value: Any) -> InvalidParameterError:
     names = ", ".join(repr(a) for a in _ACTIVATION_NAMES)
     return InvalidParameterError(
@@ -209,6 +225,7 @@ class _BaseMLP(BaseEstimator):
         ],
         "dtype": [StrOptions({"auto", "float32", "float64"}), type],
         "callbacks": [list, tuple, None],
+        "n_threads": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
     }
 
     def __init__(
@@ -246,6 +263,7 @@ class _BaseMLP(BaseEstimator):
         lr_schedule: Any = None,
         dtype: Any = "auto",
         callbacks: Any = None,
+        n_threads: Any = "auto",
     ):
         self.hidden_layer_sizes = hidden_layer_sizes
         self.activation = activation
@@ -279,6 +297,7 @@ class _BaseMLP(BaseEstimator):
         self.lr_schedule = lr_schedule
         self.dtype = dtype
         self.callbacks = callbacks
+        self.n_threads = n_threads
 
     # ------------------------------------------------------------------ hooks
     def _output(self) -> str:  # pragma: no cover - overridden
@@ -345,10 +364,11 @@ class _BaseMLP(BaseEstimator):
         sizes = list(sizes)
         bad = [s for s in sizes if not isinstance(s, (Integral, np.integer)) or s <= 0]
         if bad:
-            raise ValueError(
-                f"hidden_layer_sizes must be > 0, got {sizes}. Every hidden layer needs at "
-                "least one unit: e.g. hidden_layer_sizes=(100,) or (64, 32); use () for "
-                "no hidden layer."
+            raise InvalidParameterError(
+                f"The 'hidden_layer_sizes' parameter of {type(self).__name__} must be an int "
+                "in the range [1, inf) or an array-like of such ints (one per hidden layer). "
+                f"Got {self.hidden_layer_sizes!r} instead: every hidden layer needs at least "
+                "one unit (use () for no hidden layer)."
             )
         return [int(s) for s in sizes]
 
@@ -523,6 +543,11 @@ class _BaseMLP(BaseEstimator):
             )
         return int(np.clip(self.batch_size, 1, n))
 
+    def _threads(self, batch_size: int) -> int:
+        if self.n_threads == "auto":
+            return blas_threads_for(self.net_.layer_sizes, batch_size)
+        return int(self.n_threads)
+
     def _callbacks(self) -> list[Any]:
         return list(self.callbacks or ())
 
@@ -570,10 +595,8 @@ class _BaseMLP(BaseEstimator):
         alpha = float(self.alpha)
         sw_full = None if sw is None else sw
         self._run_callbacks("on_train_begin")
-        from threadpoolctl import threadpool_limits
-
         t0 = time.perf_counter()
-        with threadpool_limits(limits=blas_threads_for(net.layer_sizes, bs), user_api="blas"):
+        with _blas_limit(self._threads(bs)):
             self.n_iter_ = 0
             for _ in range(self.max_iter):
                 if self.shuffle:
@@ -710,7 +733,6 @@ class _BaseMLP(BaseEstimator):
 
     def _fit_lbfgs(self, X: Array, Y: Array, sw: Array | None) -> None:
         from scipy.optimize import minimize
-        from threadpoolctl import threadpool_limits
 
         net = self.net_
         total = float(X.shape[0]) if sw is None else float(sw.sum())
@@ -739,8 +761,7 @@ class _BaseMLP(BaseEstimator):
 
         t0 = time.perf_counter()
         x0 = net.params.astype(np.float64)
-        with threadpool_limits(limits=blas_threads_for(net.layer_sizes, X.shape[0]),
-                               user_api="blas"):  # fmt: skip
+        with _blas_limit(self._threads(X.shape[0])):
             res = minimize(
                 fun, x0, method="L-BFGS-B", jac=True, callback=callback,
                 options={"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol},
@@ -758,8 +779,8 @@ class _BaseMLP(BaseEstimator):
         self.n_iter_ = min(int(res.nit), self.max_iter)
         self.t_ += X.shape[0]
         net.params[...] = res.x.astype(dtype)
-        loss, _, _ = net._loss_grad(X, Y, sw, wd)
-        self.loss_ = self._reported_loss(loss, self._penalty(wd), Y, sw)
+        # res.fun is the loss at res.x (the core's, with the penalty).
+        self.loss_ = self._reported_loss(float(res.fun), self._penalty(wd), Y, sw)
         if len(self.loss_curve_) == n_before:
             self.loss_curve_.append(self.loss_)
         self.best_loss_ = min(self.loss_curve_)
@@ -916,6 +937,10 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
         Callables ``f(estimator)`` run after every epoch (returning True stops), or
         objects with ``on_train_begin`` / ``on_epoch_end`` / ``on_train_end`` methods
         taking the estimator.
+    n_threads : int or "auto", default="auto"
+        BLAS threads while fitting; "auto" uses one unless a batch's largest matrix
+        product is big (:func:`mlpkit.training.blas_threads_for`). On a busy machine one
+        thread is often fastest (docs/estimators.md).
     class_weight : dict, "balanced" or None, default=None
         Weights multiplied into ``sample_weight`` per class (not for multi-label).
 
@@ -1001,6 +1026,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
         lr_schedule: Any = None,
         dtype: Any = "auto",
         callbacks: Any = None,
+        n_threads: Any = "auto",
         class_weight: Any = None,
     ):
         super().__init__(
@@ -1013,6 +1039,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
             epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun, init=init,
             dropout=dropout, residual=residual, layer_norm=layer_norm, clip_norm=clip_norm,
             clip_value=clip_value, lr_schedule=lr_schedule, dtype=dtype, callbacks=callbacks,
+            n_threads=n_threads,
         )  # fmt: skip
         self.class_weight = class_weight
 
@@ -1262,6 +1289,7 @@ class MLPRegressor(RegressorMixin, TransformerMixin, _BaseMLP):
         lr_schedule: Any = None,
         dtype: Any = "auto",
         callbacks: Any = None,
+        n_threads: Any = "auto",
     ):
         super().__init__(
             hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
@@ -1273,6 +1301,7 @@ class MLPRegressor(RegressorMixin, TransformerMixin, _BaseMLP):
             epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun, init=init,
             dropout=dropout, residual=residual, layer_norm=layer_norm, clip_norm=clip_norm,
             clip_value=clip_value, lr_schedule=lr_schedule, dtype=dtype, callbacks=callbacks,
+            n_threads=n_threads,
         )  # fmt: skip
         self.loss = loss
         self.output = output
