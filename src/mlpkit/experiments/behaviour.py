@@ -1,0 +1,340 @@
+"""How training behaves (seeds 000, 001, 004): C15 BMI regression, C16 mini-batches,
+C17 weight decay, C18 interpolation vs extrapolation, C19 vanishing gradients."""
+
+from __future__ import annotations
+
+import warnings
+
+import numpy as np
+
+from ..network import MLP
+from ..optimizers import SGD
+from ._base import Context, Outcome, fit_best, mse
+
+
+def _quiet_fit(net: MLP, X, Y, **kw):
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return net.fit(X, Y, **kw)
+
+
+def c15_bmi(ctx: Context) -> Outcome:
+    """C15: BMI from (height, weight) with a 2-8-1 ReLU MLP (seed 001)."""
+    from sklearn.linear_model import LinearRegression
+
+    import mlpkit.datasets as ds
+
+    X, y = ds.make_bmi(ctx.pick(600, 2000), random_state=ctx.state(0))
+    Xt, yt = ds.make_bmi(2000, random_state=ctx.state(1))
+    mx, sx, my, sy = X.mean(0), X.std(0), y.mean(), y.std()
+    net = fit_best(
+        lambda s: MLP([2, 8, 1], "relu", dtype=np.float64, random_state=s),
+        (X - mx) / sx,
+        (y - my) / sy,
+        restarts=ctx.pick(3, 5),
+        rng_state=ctx.state(2),
+        optimizer="lbfgs",
+        epochs=ctx.pick(1000, 3000),
+        metric=False,
+    )
+    pred = net.forward((Xt - mx) / sx).ravel() * sy + my
+    r2 = 1 - mse(pred, yt) / float(np.var(yt))
+    rmse = float(np.sqrt(mse(pred, yt)))
+    lin = LinearRegression().fit(X, y)
+    r2_lin = float(lin.score(Xt, yt))
+
+    fig, axes = ctx.figure(2, 1, width=4.3, height=3.8)
+    ax = axes[0, 0]
+    ax.scatter(yt, pred, s=3, label=f"2-8-1 ReLU MLP, R² {r2:.3f}")
+    ax.scatter(yt, lin.predict(Xt), s=3, alpha=0.4, label=f"linear regression, R² {r2_lin:.3f}")
+    ax.plot([yt.min(), yt.max()], [yt.min(), yt.max()], c="k", lw=0.8)
+    ax.set_xlabel("true BMI")
+    ax.set_ylabel("predicted BMI")
+    ax.legend(fontsize=7)
+    ax = axes[0, 1]
+    hh, ww = np.meshgrid(np.linspace(1.5, 2.0, 120), np.linspace(45, 120, 120))
+    grid = np.column_stack([hh.ravel(), ww.ravel()])
+    surf = net.forward((grid - mx) / sx).ravel() * sy + my
+    cs = ax.contour(hh, ww, surf.reshape(hh.shape), levels=[18.5, 25, 30, 35], colors="k")
+    ax.clabel(cs, fontsize=7)
+    ax.contour(hh, ww, ww / hh**2, levels=[18.5, 25, 30, 35], colors="r", linestyles=":")
+    ax.set_xlabel("height (m)")
+    ax.set_ylabel("weight (kg)")
+    ax.set_title("learned BMI contours (black) vs w/h² (red)", fontsize=9)
+    fig_path = ctx.save(fig, "bmi")
+
+    ok = r2 >= 0.97 and r2 > r2_lin
+    return Outcome(
+        values={"r2_mlp": r2, "rmse_mlp": rmse, "r2_linear": r2_lin, "params": net.n_params},
+        summary=f"2-8-1 ReLU MLP: test R² {r2:.3f} (RMSE {rmse:.2f} BMI units); linear "
+        f"regression R² {r2_lin:.3f}",
+        our_number=f"R² {r2:.3f} (linear {r2_lin:.3f})",
+        ok=ok,
+        why=f"R² {r2:.3f} vs linear {r2_lin:.3f}",
+        figures=[fig_path],
+        note="The seed gives no number; our heights and weights are synthetic (BMI = w/h²).",
+    )
+
+
+def _noisy_sine(ctx: Context, n: int, noise: float, stream: int):
+    rng = ctx.rng(stream)
+    x = np.sort(rng.uniform(-1, 1, n))
+    return x[:, None], np.sin(3 * x) + rng.normal(0, noise, n)
+
+
+def c16_minibatch(ctx: Context) -> Outcome:
+    """C16: with mini-batches the loss decreases, but not monotonically; the randomness
+    reduces overfitting."""
+    X, y = _noisy_sine(ctx, 30, 0.3, 0)
+    Xv = np.linspace(-1, 1, 400)[:, None]
+    yv = np.sin(3 * Xv).ravel()
+    sizes = [1, 30, 30, 1]
+
+    # Full batch, run to convergence: it can fit the noise.
+    full = MLP(sizes, "tanh", dtype=np.float64, random_state=ctx.state(1))
+    _quiet_fit(full, X, y, optimizer="lbfgs", epochs=ctx.pick(3000, 10000), metric=False)
+
+    # Mini-batches of 4 drawn at random (seed 004: w ← w − η Σ_{n∈B} ∇E_n).
+    mini = MLP(sizes, "tanh", dtype=np.float64, random_state=ctx.state(1))
+    opt, rng = SGD(lr=0.05), ctx.rng(2)
+    steps = ctx.pick(3000, 10000)
+    batch_loss = np.empty(steps)
+    w = mini.params
+    for t in range(steps):
+        idx = rng.choice(len(y), 4, replace=False)
+        batch_loss[t], g = mini.loss_and_grad(X[idx], y[idx])
+        opt.step(w, g)
+    ups = float(np.mean(np.diff(batch_loss) > 0))
+    k = max(steps // 20, 1)
+    smooth = np.convolve(batch_loss, np.ones(k) / k, mode="valid")
+
+    res = {
+        name: {"train": mse(n.forward(X).ravel(), y), "val": mse(n.forward(Xv).ravel(), yv)}
+        for name, n in (("full batch", full), ("mini-batch", mini))
+    }
+
+    fig, axes = ctx.figure(2, 1, width=4.4, height=3.7)
+    ax = axes[0, 0]
+    ax.semilogy(batch_loss, lw=0.4, c="#9ecae1", label="loss of each mini-batch")
+    ax.semilogy(np.arange(k - 1, steps), smooth, c="#08519c", label=f"moving mean ({k})")
+    ax.set_xlabel("step")
+    ax.set_title(f"mini-batch loss: {ups:.0%} of steps go up", fontsize=10)
+    ax.legend(fontsize=7)
+    ax = axes[0, 1]
+    ax.scatter(X, y, s=10, c="k", label="noisy training data")
+    ax.plot(Xv, yv, c="grey", ls=":", label="sin 3x")
+    ax.plot(Xv, full.forward(Xv), label=f"full batch, val {res['full batch']['val']:.3f}")
+    ax.plot(Xv, mini.forward(Xv), label=f"mini-batch, val {res['mini-batch']['val']:.3f}")
+    ax.legend(fontsize=7)
+    ax.set_title("the randomness keeps the fit smooth", fontsize=10)
+    fig_path = ctx.save(fig, "minibatch")
+
+    decreasing = smooth[-1] < 0.5 * smooth[0]
+    ok = ups > 0.1 and decreasing and res["mini-batch"]["val"] <= res["full batch"]["val"]
+    return Outcome(
+        values={
+            "fraction_of_steps_up": ups,
+            "smoothed_first": float(smooth[0]),
+            "smoothed_last": float(smooth[-1]),
+            "errors": res,
+        },
+        summary=f"{ups:.0%} of mini-batch steps increase the loss; validation MSE "
+        f"mini-batch {res['mini-batch']['val']:.3f} vs full batch {res['full batch']['val']:.3f}",
+        our_number=f"{ups:.0%} steps up; val {res['mini-batch']['val']:.3f} vs "
+        f"{res['full batch']['val']:.3f}",
+        ok=ok,
+        why=f"steps up {ups:.0%}, smoothed loss {smooth[0]:.3f}→{smooth[-1]:.3f}, val "
+        f"{res['mini-batch']['val']:.3f} vs {res['full batch']['val']:.3f} (randomness)",
+        figures=[fig_path],
+    )
+
+
+def c17_weight_decay(ctx: Context) -> Outcome:
+    """C17: E(w) + λ‖w‖², λ chosen on validation data, against overfitting."""
+    X, y = _noisy_sine(ctx, 20, 0.25, 0)
+    Xv, yv = _noisy_sine(ctx, 100, 0.25, 1)
+    Xt = np.linspace(-1, 1, 500)[:, None]
+    yt = np.sin(3 * Xt).ravel()
+    lambdas = [0.0, 1e-5, 1e-4, 1e-3, 1e-2, 1e-1]
+    val, test, fits = {}, {}, {}
+    for lam in lambdas:
+        net = MLP([1, 50, 50, 1], "tanh", dtype=np.float64, random_state=ctx.state(2))
+        _quiet_fit(
+            net,
+            X,
+            y,
+            optimizer="lbfgs",
+            epochs=ctx.pick(2000, 6000),
+            weight_decay=lam,
+            metric=False,
+        )
+        val[lam] = mse(net.forward(Xv).ravel(), yv)
+        test[lam] = mse(net.forward(Xt).ravel(), yt)
+        fits[lam] = net.forward(Xt).ravel()
+    best = min(lambdas, key=lambda lam: val[lam])
+
+    fig, axes = ctx.figure(2, 1, width=4.4, height=3.7)
+    ax = axes[0, 0]
+    ax.scatter(X, y, s=12, c="k", label="training data (20)")
+    for lam in (0.0, best, lambdas[-1]):
+        ax.plot(Xt, fits[lam], label=f"λ = {lam:g}")
+    ax.legend(fontsize=7)
+    ax.set_title("1-50-50-1 tanh fits", fontsize=10)
+    ax = axes[0, 1]
+    xs = [max(lam, 1e-6) for lam in lambdas]
+    ax.semilogx(xs, list(val.values()), "o-", label="validation")
+    ax.semilogx(xs, list(test.values()), "s--", label="test (clean sin 3x)")
+    ax.axvline(max(best, 1e-6), c="grey", ls=":")
+    ax.set_xlabel("λ (0 drawn at 1e-6)")
+    ax.set_ylabel("MSE")
+    ax.legend(fontsize=7)
+    ax.set_title(f"validation picks λ = {best:g}", fontsize=10)
+    fig_path = ctx.save(fig, "weight_decay")
+
+    ok = best > 0 and test[best] < test[0.0]
+    return Outcome(
+        values={
+            "lambdas": lambdas,
+            "val_mse": list(val.values()),
+            "test_mse": list(test.values()),
+            "chosen_lambda": best,
+        },
+        summary=f"validation picks λ = {best:g}: test MSE {test[best]:.4f} vs {test[0.0]:.4f} "
+        "without decay",
+        our_number=f"λ* = {best:g}: {test[best]:.3f} vs {test[0.0]:.3f}",
+        ok=ok,
+        why=f"chosen λ {best:g}, test {test[best]:.4f} vs {test[0.0]:.4f}",
+        figures=[fig_path],
+        note="The seed gives no number.",
+    )
+
+
+def c18_extrapolation(ctx: Context) -> Outcome:
+    """C18: MLPs interpolate but do not extrapolate."""
+    X, y = _noisy_sine(ctx, 200, 0.05, 0)
+    inside = np.linspace(-1, 1, 400)[:, None]
+    outside = np.concatenate([np.linspace(-2, -1.2, 200), np.linspace(1.2, 2, 200)])[:, None]
+    xs = np.linspace(-2.2, 2.2, 600)[:, None]
+    res, curves = {}, {}
+    for act in ("tanh", "relu"):
+
+        def make(s: int, a: str = act) -> MLP:
+            return MLP([1, 32, 32, 1], a, dtype=np.float64, random_state=s)
+
+        net = fit_best(
+            make,
+            X,
+            y,
+            restarts=1,
+            rng_state=ctx.state(1),
+            optimizer="lbfgs",
+            epochs=ctx.pick(1000, 3000),
+            metric=False,
+        )
+        res[act] = {
+            "inside": mse(net.forward(inside).ravel(), np.sin(3 * inside).ravel()),
+            "outside": mse(net.forward(outside).ravel(), np.sin(3 * outside).ravel()),
+        }
+        curves[act] = net.forward(xs).ravel()
+
+    fig, axes = ctx.figure(1, 1, width=7.0, height=3.8)
+    ax = axes[0, 0]
+    ax.axvspan(-1, 1, color="#eeeeee", label="training range")
+    ax.plot(xs, np.sin(3 * xs), c="k", ls=":", label="sin 3x")
+    for act, c in curves.items():
+        ax.plot(
+            xs, c, label=f"{act}: MSE in {res[act]['inside']:.1e}, out {res[act]['outside']:.1e}"
+        )
+    ax.set_ylim(-3, 3)
+    ax.legend(fontsize=7, loc="lower left")
+    ax.set_title("interpolation works, extrapolation does not", fontsize=10)
+    fig_path = ctx.save(fig, "extrapolation")
+
+    ratio = min(r["outside"] / max(r["inside"], 1e-12) for r in res.values())
+    ok = ratio > 10
+    return Outcome(
+        values={"mse": res, "min_ratio_outside_inside": ratio},
+        summary=f"MSE outside the training range is ≥ {ratio:,.0f}× the MSE inside",
+        our_number=f"outside/inside MSE ≥ {ratio:,.0f}×",
+        ok=ok,
+        why=f"ratio only {ratio:.1f}",
+        figures=[fig_path],
+        note="The seed gives no number.",
+    )
+
+
+def _layer_grad_norms(net: MLP, X, y) -> list[float]:
+    _, g = net.loss_and_grad(X, y)
+    return [
+        float(np.linalg.norm(g[s])) for name, s, shape in net.param_slices() if len(shape) == 2
+    ]  # weight matrices, input layer first
+
+
+def c19_vanishing(ctx: Context) -> Outcome:
+    """C19: sigmoid saturates and gradients vanish in deep nets; ReLU and residual
+    connections keep them alive."""
+    import mlpkit.datasets as ds
+
+    X, y = ds.make_rings(ctx.pick(500, 1000), random_state=ctx.state(0))
+    depth, width = 10, 32
+    sizes = [2, *([width] * depth), 1]
+    cases = {
+        "sigmoid": ("logistic", False),
+        "tanh": ("tanh", False),
+        "ReLU": ("relu", False),
+        "ReLU + residual": ("relu", True),
+    }
+    norms, ratio, trained = {}, {}, {}
+    epochs = ctx.pick(30, 100)
+    for label, (act, res) in cases.items():
+        per_seed = []
+        for s in range(3):
+            net = MLP(
+                sizes,
+                act,
+                output="logistic",
+                residual=res,
+                dtype=np.float64,
+                random_state=ctx.state(10 + s),
+            )
+            per_seed.append(_layer_grad_norms(net, X, y))
+        norms[label] = np.exp(np.mean(np.log(np.asarray(per_seed) + 1e-300), axis=0)).tolist()
+        # First and last hidden-to-hidden matrices: both 32×32, so their norms compare.
+        ratio[label] = norms[label][1] / norms[label][-2]
+        net = MLP(sizes, act, output="logistic", residual=res, random_state=ctx.state(20))
+        hist = _quiet_fit(net, X, y, optimizer="adam", lr=1e-3, epochs=epochs, batch_size=32)
+        trained[label] = {
+            "loss_first": hist.loss[0],
+            "loss_last": hist.loss[-1],
+            "accuracy": float(net.score(X, y)),
+        }
+
+    fig, axes = ctx.figure(2, 1, width=4.4, height=3.7)
+    ax = axes[0, 0]
+    for label, v in norms.items():
+        ax.semilogy(np.arange(1, len(v) + 1), v, "o-", ms=3, label=label)
+    ax.set_xlabel("weight matrix (1 = input layer)")
+    ax.set_ylabel("‖∂L/∂W‖ at initialisation")
+    ax.set_title(f"{depth} hidden layers × {width} units", fontsize=10)
+    ax.legend(fontsize=7)
+    ax = axes[0, 1]
+    names = list(trained)
+    ax.bar(names, [trained[k]["accuracy"] for k in names], color="#1b9e77")
+    ax.axhline(0.5, c="grey", ls=":")
+    ax.set_ylabel(f"training accuracy after {epochs} epochs (rings)")
+    ax.tick_params(axis="x", labelsize=7)
+    fig_path = ctx.save(fig, "vanishing")
+
+    # "Vanished": the first layer gets less than 1/1000 of the last hidden layer's gradient;
+    # "alive": more than 1/100.
+    ok = ratio["sigmoid"] < 1e-3 and ratio["ReLU"] > 1e-2 and ratio["ReLU + residual"] > 1e-2
+    return Outcome(
+        values={"grad_norms": norms, "first_to_last_hidden_ratio": ratio, "trained": trained},
+        summary=f"gradient at layer 2 / layer {depth}: sigmoid {ratio['sigmoid']:.1e}, "
+        f"ReLU {ratio['ReLU']:.2f}, residual {ratio['ReLU + residual']:.2f}",
+        our_number=f"sigmoid {ratio['sigmoid']:.0e}, ReLU {ratio['ReLU']:.2f}",
+        ok=ok,
+        why=f"ratios {', '.join(f'{k} {v:.2e}' for k, v in ratio.items())}",
+        figures=[fig_path],
+        note="The seed gives no number.",
+    )
