@@ -281,7 +281,11 @@ class _FusedStack:
         return views
 
     def step(self, start: int, m: int) -> None:
-        """Forward and backward of epoch rows ``start:start+m``; fills the flat gradient."""
+        """Forward and backward of epoch rows ``start:start+m``; fills the flat gradient.
+
+        (``np.dot`` makes the same BLAS call as ``np.matmul`` for 2-D arrays with ~0.4 µs
+        less dispatch per call: an eighth of a 2-10-10-1 step.)
+        """
         stop = start + m
         Wb, dWb, W, acts = self.Wb, self.dWb, self.W, self.acts
         H, A, Z, dZs, tmp, (col,) = self._views(m)
@@ -291,14 +295,14 @@ class _FusedStack:
         Zk = logits if L == 1 else Z[0]
         if self.epoch_buffer:
             X0 = self.Xs[start:stop]
-            np.matmul(X0, Wb[0], out=Zk)  # Z = [X 1] [W; b] = X W + b
+            np.dot(X0, Wb[0], out=Zk)  # Z = [X 1] [W; b] = X W + b
         else:
             if self.order is None:
                 X0 = self.X[start:stop]
             else:
                 X0 = np.take(self.X, self.order[start:stop], axis=0, out=self.Xb[:m],
                              mode="wrap")  # fmt: skip
-            np.matmul(X0, W[0], out=Zk)  # Z = X W
+            np.dot(X0, W[0], out=Zk)  # Z = X W
             Zk += Wb[0][-1]  # ... + b
         for k in range(L - 1):
             act = acts[k]
@@ -311,7 +315,7 @@ class _FusedStack:
             else:
                 np.copyto(A[k], Zk)
             Zk = logits if k == L - 2 else Z[k + 1]
-            np.matmul(H[k], Wb[k + 1], out=Zk)  # Z = [A 1] [W; b] = A W + b
+            np.dot(H[k], Wb[k + 1], out=Zk)  # Z = [A 1] [W; b] = A W + b
         # ---- the loss gradient for the canonical head: dZ = (head(Z) - Y) / m
         dZ = dZs[-1]
         head = self.head
@@ -332,9 +336,9 @@ class _FusedStack:
         dZ *= 1.0 / m  # the mean's 1/n (the loss gradient carries it; see losses.py)
         # ---- backward
         for k in range(L - 1, 0, -1):
-            np.matmul(H[k - 1].T, dZ, out=dWb[k])  # [dW; db] = [A 1]ᵀ dZ
+            np.dot(H[k - 1].T, dZ, out=dWb[k])  # [dW; db] = [A 1]ᵀ dZ
             dA = dZs[k - 1]
-            np.matmul(dZ, W[k].T, out=dA)  # dA = dZ Wᵀ
+            np.dot(dZ, W[k].T, out=dA)  # dA = dZ Wᵀ
             act = acts[k - 1]
             if act == "relu":
                 dA *= Z[k - 1] >= 0  # dZ = dA ⊙ [Z ≥ 0]  (seed 001: ReLU'(0) = 1)
@@ -348,9 +352,9 @@ class _FusedStack:
                 dA *= t
             dZ = dA
         if self.epoch_buffer:
-            np.matmul(X0.T, dZ, out=dWb[0])  # [dW; db] = [X 1]ᵀ dZ
+            np.dot(X0.T, dZ, out=dWb[0])  # [dW; db] = [X 1]ᵀ dZ
         else:
-            np.matmul(X0.T, dZ, out=dWb[0][:-1])  # dW = Xᵀ dZ
+            np.dot(X0.T, dZ, out=dWb[0][:-1])  # dW = Xᵀ dZ
             np.add.reduce(dZ, axis=0, out=dWb[0][-1])  # db = 1ᵀ dZ
 
 
