@@ -776,8 +776,7 @@ class _BaseMLP(BaseEstimator):
                 ConvergenceWarning,
                 stacklevel=4,
             )
-        self.n_iter_ = min(int(res.nit), self.max_iter)
-        self.t_ += X.shape[0]
+        self.n_iter_ = min(int(res.nit), self.max_iter)  # t_ stays 0, as scikit-learn's
         net.params[...] = res.x.astype(dtype)
         # res.fun is the loss at res.x (the core's, with the penalty).
         self.loss_ = self._reported_loss(float(res.fun), self._penalty(wd), Y, sw)
@@ -1067,7 +1066,8 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
             n_classes = len(self.classes_)
             if self._label_binarizer.y_type_ != "multilabel-indicator" and n_classes < 2:
                 raise ValueError(
-                    f"y contains only one class ({self.classes_[0]!r}); a classifier needs "
+                    f"y contains only one class ({np.asarray(self.classes_[0]).item()!r}); "
+                    "a classifier needs "
                     "samples of at least 2 classes. Check how y was built or sampled "
                     "(e.g. stratify the split)."
                 )
@@ -1236,8 +1236,8 @@ class MLPRegressor(RegressorMixin, TransformerMixin, _BaseMLP):
     >>> rng = np.random.default_rng(0)
     >>> X = rng.uniform(-1, 1, (200, 2))
     >>> y = np.sin(3 * X[:, 0]) + X[:, 1] ** 2
-    >>> reg = MLPRegressor((32, 32), activation=["tanh", "gelu"], solver="lbfgs",
-    ...                    max_iter=500, random_state=0).fit(X, y)
+    >>> reg = MLPRegressor(hidden_layer_sizes=(32, 32), activation=["tanh", "gelu"],
+    ...                    solver="lbfgs", max_iter=500, random_state=0).fit(X, y)
     >>> reg.predict(X[:3]).shape
     (3,)
     >>> reg.score(X, y) > 0.95
