@@ -97,6 +97,9 @@ def summary_table(results: list[dict[str, Any]], width: int = 100) -> str:
     n_ok = sum(r["verdict"] == "reproduced" for r in results)
     total = sum(r["seconds"] for r in results)
     lines.append("-" * width)
+    for r in results:  # the reasons, which the verdict column had to cut
+        if r["verdict"] != "reproduced":
+            lines.append(f"{r['id']}: {r['verdict'][:200]}")
     lines.append(f"{n_ok}/{len(results)} reproduced in {total:.0f} s")
     return "\n".join(lines)
 
