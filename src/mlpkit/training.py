@@ -133,10 +133,19 @@ def blas_threads_for(layer_sizes: list[int], batch_size: int) -> int:
     """How many BLAS threads pay off for this network and batch size.
 
     On a 2-core machine OpenBLAS's second thread slowed small GEMMs 3-100x
-    (GOTCHAS.md): use one thread unless the largest matmul of a step is big.
+    (GOTCHAS.md): use one thread unless the largest matmul of a step is big. And only
+    when the machine is idle (1-minute load average below 1): with other work running,
+    OpenBLAS's spin-waiting workers fight it for the cores, and 2 threads made a
+    784-256-256-10 epoch about 2x slower than 1 here (benchmarks/README.md).
     """
     work = max(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:])) * batch_size
-    return (os.cpu_count() or 1) if work >= 4_000_000 else 1
+    if work < 4_000_000:
+        return 1
+    try:
+        busy = os.getloadavg()[0] >= 1.0
+    except OSError:  # no load average on this platform
+        busy = False
+    return 1 if busy else (os.cpu_count() or 1)
 
 
 _CONTROLLER: list[Any] = [None, -1]  # [ThreadpoolController, len(sys.modules) at its scan]
