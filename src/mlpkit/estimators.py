@@ -539,7 +539,7 @@ class _BaseMLP(BaseEstimator):
             warnings.warn(
                 f"Got batch_size={self.batch_size} larger than the {n} training samples; it "
                 "is going to be clipped to the number of samples.",
-                stacklevel=3,
+                stacklevel=6,
             )
         return int(np.clip(self.batch_size, 1, n))
 
@@ -680,7 +680,7 @@ class _BaseMLP(BaseEstimator):
                         f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
                         "and the optimization hasn't converged yet.",
                         ConvergenceWarning,
-                        stacklevel=4,
+                        stacklevel=5,
                     )
         self.fit_time_ = time.perf_counter() - t0
         if self.early_stopping and self._best_params is not None:
@@ -774,7 +774,7 @@ class _BaseMLP(BaseEstimator):
                 "convergence (max_iter=...), or scale the data (sklearn.preprocessing."
                 "StandardScaler).",
                 ConvergenceWarning,
-                stacklevel=4,
+                stacklevel=5,
             )
         self.n_iter_ = min(int(res.nit), self.max_iter)  # t_ stays 0, as scikit-learn's
         net.params[...] = res.x.astype(dtype)
