@@ -23,7 +23,7 @@ def c13_mnist(ctx: Context) -> Outcome:
     Xtr, Xte, ytr, yte = train_test_split(
         X, y, test_size=1000, stratify=y, random_state=ctx.state(0)
     )
-    sizes = ctx.pick([20, 120], [20, 40, 60, 80, 100, 120])
+    sizes = ctx.pick([20, 60, 120], [20, 40, 60, 80, 100, 120])
     epochs = ctx.pick(10, 40)
     res: dict[str, dict[str, list[float]]] = {
         "1 layer": {"w": [], "acc": []},

@@ -96,8 +96,8 @@ def c11_surface(ctx: Context) -> Outcome:
     ax = axes[0, 5]
     one = [lbl for lbl in losses if lbl.startswith("1 layer")]
     deep = [lbl for lbl in losses if not lbl.startswith("1 layer")]
-    ax.loglog([weights[k] for k in one], [losses[k] for k in one], "o-", label="1 layer")
-    ax.loglog([weights[k] for k in deep], [losses[k] for k in deep], "s", label="2-3 layers")
+    ax.semilogy([weights[k] for k in one], [losses[k] for k in one], "o-", label="1 layer")
+    ax.semilogy([weights[k] for k in deep], [losses[k] for k in deep], "s", label="2-3 layers")
     ax.set_xlabel("weights")
     ax.set_ylabel("loss (MSE / variance)")
     ax.legend(fontsize=7)
