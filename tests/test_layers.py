@@ -3,6 +3,7 @@
 import numpy as np
 import pytest
 
+from mlpkit.analysis import numerical_gradient
 from mlpkit.layers import (
     ActivationLayer,
     Dense,
@@ -32,27 +33,8 @@ def _check_layer(layer, X, rng, training=False, seed=0):
 
     loss()
     dX = layer.backward(R.copy())
-    eps = 1e-6
-    num_dX = np.zeros_like(X)
-    for idx in np.ndindex(X.shape):
-        old = X[idx]
-        X[idx] = old + eps
-        fp = loss()
-        X[idx] = old - eps
-        fm = loss()
-        X[idx] = old
-        num_dX[idx] = (fp - fm) / (2 * eps)
-    np.testing.assert_allclose(dX, num_dX, rtol=1e-6, atol=1e-8)
-    num_g = np.zeros_like(params)
-    for i in range(params.size):
-        old = params[i]
-        params[i] = old + eps
-        fp = loss()
-        params[i] = old - eps
-        fm = loss()
-        params[i] = old
-        num_g[i] = (fp - fm) / (2 * eps)
-    np.testing.assert_allclose(grads, num_g, rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(dX, numerical_gradient(loss, X), rtol=1e-6, atol=1e-8)
+    np.testing.assert_allclose(grads, numerical_gradient(loss, params), rtol=1e-6, atol=1e-8)
 
 
 def test_dense_computes_seed_004s_equation(rng):
