@@ -26,7 +26,8 @@ def relative_error(a: np.ndarray, b: np.ndarray) -> float:
 def numerical_gradient(f: Any, w: np.ndarray, eps: float = 1e-6) -> np.ndarray:
     """Central-difference gradient of the scalar function ``f`` at the flat vector ``w``.
 
-    ``w`` is perturbed in place and restored entry by entry.
+    ``w`` (any shape, contiguous) is perturbed in place and restored entry by entry;
+    the result has ``w``'s shape.
     """
     g = np.zeros(w.size, dtype=np.float64)
     flat = w.reshape(-1)
@@ -38,7 +39,7 @@ def numerical_gradient(f: Any, w: np.ndarray, eps: float = 1e-6) -> np.ndarray:
         fm = f()
         flat[i] = old
         g[i] = (fp - fm) / (2 * eps)
-    return g
+    return g.reshape(w.shape)
 
 
 @dataclass
