@@ -257,10 +257,10 @@ def c9_rings(ctx: Context) -> Outcome:
             "activation": "tanh",
             "n_train": len(y),
         },
-        summary=f"best of {restarts} restarts, training accuracy: "
-        + ", ".join(f"{k} {v:.1%}" for k, v in train.items())
+        summary=f"best of {restarts} restarts, training errors (of {len(y)}): "
+        + ", ".join(f"{k} {v}" for k, v in errors.items())
         + f" (test: 2-3-1 {acc['2-3-1']:.1%})",
-        our_number=f"width 2 ≤ {max(narrow.values()):.1%}, width 3 {train['2-3-1']:.1%}",
+        our_number=f"width 2: ≥ {fewest_narrow} errors; width 3: {errors['2-3-1']}",
         ok=ok,
         why=f"width 2: at least {fewest_narrow} training error(s), width 3: "
         f"{errors['2-3-1']} (a width-3 run stuck in a local minimum, or a width-2 sliver "
