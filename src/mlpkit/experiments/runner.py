@@ -88,12 +88,12 @@ def run_claim(claim: Claim, out_dir: Path, quick: bool, seed: int) -> dict[str, 
 
 def summary_table(results: list[dict[str, Any]], width: int = 100) -> str:
     """A one-screen text table: id, title, our number, verdict."""
-    lines = [f"{'claim':<5} {'title':<38} {'ours':<30} verdict", "-" * width]
+    lines = [f"{'claim':<5} {'title':<36} {'ours':<34} verdict", "-" * width]
     for r in results:
         v = r["verdict"] if len(r["verdict"]) <= 22 else r["verdict"][:21] + "…"
         ours = r["measured"]["number"]
-        ours = ours if len(ours) <= 30 else ours[:29] + "…"
-        lines.append(f"{r['id']:<5} {r['title'][:38]:<38} {ours:<30} {v}")
+        ours = ours if len(ours) <= 34 else ours[:33] + "…"
+        lines.append(f"{r['id']:<5} {r['title'][:36]:<36} {ours:<34} {v}")
     n_ok = sum(r["verdict"] == "reproduced" for r in results)
     total = sum(r["seconds"] for r in results)
     lines.append("-" * width)
