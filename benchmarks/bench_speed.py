@@ -22,7 +22,10 @@ How it is timed:
   runs so OpenBLAS's spinning worker threads settle (GOTCHAS.md); for the toy net,
   whose runs last milliseconds, one untimed epoch follows the pause. Each run trains
   ``epochs`` epochs on a model that persists across repetitions (warm caches, warm
-  optimizer state); its time / epochs is one sample; the table shows the median.
+  optimizer state); its time / epochs is one sample; the tables show the median, the
+  best repetition, and the median of the process's CPU time (``time.process_time``):
+  on a machine shared with other jobs, the wall clock also counts the time spent
+  waiting for a core, while with one thread the CPU time does not.
 * Threads: ``--threads auto`` (the default) takes mlpkit's own choice for the workload
   (:func:`mlpkit.training.blas_threads_for`) and gives every library the same number:
   ``torch.set_num_threads``, ``threadpool_limits`` around scikit-learn and the bound.
@@ -217,14 +220,18 @@ TRAINERS: dict[str, Callable[..., Callable]] = {
 
 
 # ---------------------------------------------------------------- timing
-def time_workload(w: Workload, threads: int, reps: int, libs: list[str]) -> dict[str, list[float]]:
-    """Seconds per epoch, one sample per repetition and library, interleaved."""
+def time_workload(
+    w: Workload, threads: int, reps: int, libs: list[str]
+) -> tuple[dict[str, list[float]], dict[str, list[float]]]:
+    """Seconds per epoch, one sample per repetition and library, interleaved: wall-clock
+    time, and CPU time of this process (``time.process_time``)."""
     X, y = make_data(w)
     trainers = {lib: TRAINERS[lib](w, X, y, threads) for lib in libs}
     for train in trainers.values():  # warm-up: imports, first-call costs, buffers
         train(1)
         time.sleep(PAUSE_S)
-    samples: dict[str, list[float]] = {lib: [] for lib in libs}
+    wall: dict[str, list[float]] = {lib: [] for lib in libs}
+    cpu: dict[str, list[float]] = {lib: [] for lib in libs}
     for r in range(reps):
         order = libs[r % len(libs) :] + libs[: r % len(libs)]
         for lib in order:
@@ -232,11 +239,12 @@ def time_workload(w: Workload, threads: int, reps: int, libs: list[str]) -> dict
                 # A process that just slept runs its first few ms slowly (cold caches,
                 # CPU frequency, the scheduler): a 10 ms toy epoch measured ~50% slower.
                 trainers[lib](w.warmup)
-            t0 = time.perf_counter()
+            t0, c0 = time.perf_counter(), time.process_time()
             trainers[lib](w.epochs)
-            samples[lib].append((time.perf_counter() - t0) / w.epochs)
+            wall[lib].append((time.perf_counter() - t0) / w.epochs)
+            cpu[lib].append((time.process_time() - c0) / w.epochs)
             time.sleep(PAUSE_S)
-    return samples
+    return wall, cpu
 
 
 def measure_memory(lib: str, w: Workload, threads: int) -> dict[str, float]:
@@ -277,7 +285,8 @@ def _memory_child(lib: str, name: str, n_rows: int, threads: int) -> None:
 
 # ---------------------------------------------------------------- report
 def table(results: list[dict[str, Any]], stat: str = "median") -> str:
-    """Markdown table of seconds per epoch (``stat``: "median" or "best" over the reps)."""
+    """Markdown table of seconds per epoch; ``stat``: "median" or "best" (wall clock) or
+    "cpu_median" (process CPU time) over the repetitions."""
     head = ("| workload | threads | mlpkit s/epoch | torch s/epoch | sklearn s/epoch | "
             "GEMM bound s/epoch | mlpkit/torch | mlpkit/sklearn | share of bound |")  # fmt: skip
     rows = [head, "|" + "---|" * 9]
@@ -330,13 +339,15 @@ def main(argv: list[str] | None = None) -> None:
             continue
         threads = resolve_threads(args.threads, w)
         t0 = time.perf_counter()
-        samples = time_workload(w, threads, reps, libs)
+        samples, cpu_samples = time_workload(w, threads, reps, libs)
         med = {lib: statistics.median(v) for lib, v in samples.items()}
         best = {lib: min(v) for lib, v in samples.items()}
+        cpu = {lib: statistics.median(v) for lib, v in cpu_samples.items()}
         loads.append(os.getloadavg()[0])
         results.append({"workload": w.name, "threads": threads, "rows": w.n_rows,
                         "epochs_per_rep": w.epochs, "reps": reps, "samples": samples,
-                        "median": med, "best": best, "load1": loads[-1]})  # fmt: skip
+                        "median": med, "best": best, "cpu_median": cpu,
+                        "cpu_samples": cpu_samples, "load1": loads[-1]})  # fmt: skip
         took = time.perf_counter() - t0
         print(f"{w.name:>11} ({threads} thread{'s' * (threads > 1)}, {took:.0f}s): "
               + "  ".join(f"{lib} {med[lib]:.4g}" for lib in libs)
@@ -347,6 +358,11 @@ def main(argv: list[str] | None = None) -> None:
     print(table(results))
     print("\nBest (fastest) repetition, the least disturbed by other processes:\n")
     print(table(results, "best"))
+    print(
+        "\nCPU time of the process (median; with one thread, the wall time without the "
+        "waits for a core):\n"
+    )
+    print(table(results, "cpu_median"))
     mem: dict[str, dict[str, dict[str, float]]] = {}
     if not args.no_memory:
         for w in workloads(args.quick):
