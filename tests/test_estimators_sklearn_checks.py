@@ -1,7 +1,13 @@
 """scikit-learn's own estimator checks over both estimators, in several configurations.
 
-No check is declared as an expected failure. The networks are small so the whole
-suite runs in about a minute on one core.
+No check is declared as an expected failure. The networks are small, so the 550 checks
+run in about 15 seconds on one core.
+
+Every configuration has a fixed ``random_state``: a few checks (``check_classifier_multioutput``
+among them) fit without seeding. Unseeded, a rare initialisation drives a multi-label logit
+past +37, where the logistic output is exactly 1.0, and predict_proba then ties where
+decision_function does not (the check compares their rankings). The whole suite
+passes with random_state 0, 1 and 7, and the four score and ranking checks with 0-19.
 """
 
 from __future__ import annotations
@@ -14,32 +20,17 @@ from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
 from mlpkit.estimators import MLPClassifier, MLPRegressor  # noqa: E402
 
-SMALL = dict(hidden_layer_sizes=(10,), max_iter=50, learning_rate_init=0.01)
+SMALL = dict(hidden_layer_sizes=(10,), max_iter=50, random_state=0)
 
 ESTIMATORS = [
-    MLPClassifier(solver="adam", activation="relu", **SMALL),
-    MLPClassifier(
-        solver="sgd",
-        activation="tanh",
-        hidden_layer_sizes=(10,),
-        max_iter=50,
-        learning_rate_init=0.1,
-    ),
-    # alpha=0.01: unregularised L-BFGS drives some logits past ±37, where the logistic
-    # output rounds to exactly 0 or 1 and predict_proba ties where decision_function
-    # does not (check_classifier_multioutput compares their rankings).
-    MLPClassifier(
-        solver="lbfgs", activation="tanh", hidden_layer_sizes=(10,), max_iter=50, alpha=0.01
-    ),
-    MLPRegressor(solver="adam", activation="relu", **SMALL),
-    MLPRegressor(
-        solver="sgd",
-        activation="tanh",
-        hidden_layer_sizes=(10,),
-        max_iter=50,
-        learning_rate_init=0.01,
-    ),
-    MLPRegressor(solver="lbfgs", activation="relu", hidden_layer_sizes=(10,), max_iter=50),
+    MLPClassifier(solver="adam", activation="relu", learning_rate_init=0.01, **SMALL),
+    MLPClassifier(solver="sgd", activation="tanh", learning_rate_init=0.1, **SMALL),
+    # alpha=0.01: unregularised L-BFGS drives some logits past ±37 on the multi-label
+    # check, with the ties described above.
+    MLPClassifier(solver="lbfgs", activation="tanh", alpha=0.01, **SMALL),
+    MLPRegressor(solver="adam", activation="relu", learning_rate_init=0.01, **SMALL),
+    MLPRegressor(solver="sgd", activation="tanh", learning_rate_init=0.01, **SMALL),
+    MLPRegressor(solver="lbfgs", activation="relu", **SMALL),
     # mlpkit's extras: an activation per layer, residual blocks, layer norm, clipping,
     # a schedule, class weights. (Dropout is left out: its random masks make fitting with
     # integer sample weights differ from fitting on repeated rows, which a check asserts.)
@@ -53,15 +44,17 @@ ESTIMATORS = [
         class_weight="balanced",
         max_iter=50,
         learning_rate_init=0.01,
+        random_state=0,
     ),
     MLPRegressor(
         hidden_layer_sizes=(8, 8),
         activation=["elu", "prelu"],
-        init="sklearn",
+        init="auto",
         solver="rmsprop",
         clip_value=10.0,
         max_iter=50,
         learning_rate_init=0.01,
+        random_state=0,
     ),
 ]
 
