@@ -278,6 +278,12 @@ def test_partial_fit_needs_classes_and_stochastic_solver(iris):
     X, y = iris
     with pytest.raises(ValueError, match="classes must be passed on the first call"):
         MLPClassifier().partial_fit(X, y)
+    with pytest.raises(ValueError, match="'balanced' is not supported for partial_fit"):
+        MLPClassifier(class_weight="balanced").partial_fit(X, y, classes=[0, 1, 2])
+    weighted = MLPClassifier(class_weight={0: 2.0, 1: 1.0, 2: 1.0}, random_state=0)
+    weighted.partial_fit(X[y > 0], y[y > 0], classes=[0, 1, 2])  # class 0 absent: fine
+    weighted.partial_fit(X[y == 2], y[y == 2])  # a single class in a batch: fine
+    assert mlpkit.MLPClassifier is MLPClassifier and mlpkit.MLPRegressor is MLPRegressor
     assert not hasattr(MLPClassifier(solver="lbfgs"), "partial_fit")
     assert hasattr(MLPRegressor(solver="sgd"), "partial_fit")
 

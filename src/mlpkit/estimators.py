@@ -482,7 +482,7 @@ class _BaseMLP(BaseEstimator):
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
         sw = self._class_weights(y_raw, sw, dtype)
-        self._check_weighted_classes(Y, sw)
+        self._check_weighted_classes(Y, sw, incremental)
         # A fresh RandomState on every call, as scikit-learn.
         self._random_state = check_random_state(self.random_state)
         if first_pass:
@@ -508,7 +508,7 @@ class _BaseMLP(BaseEstimator):
     def _class_weights(self, y_raw: Array, sw: Array | None, dtype: np.dtype) -> Array | None:
         return sw
 
-    def _check_weighted_classes(self, Y: Array, sw: Array | None) -> None:
+    def _check_weighted_classes(self, Y: Array, sw: Array | None, incremental: bool) -> None:
         pass
 
     def _initialize(self, n_in: int, n_out: int, dtype: np.dtype) -> None:
@@ -1102,18 +1102,22 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
             return cw if sw is None else sw * cw
         # "balanced" counts samples by their sample_weight, so that integer weights and
         # repeated rows give the same class weights.
-        per_class = compute_class_weight(
-            self.class_weight, classes=self.classes_, y=y_raw, sample_weight=sw
-        )
+        with np.errstate(divide="ignore"):
+            per_class = compute_class_weight(
+                self.class_weight, classes=self.classes_, y=y_raw, sample_weight=sw
+            )
+        # A class whose samples all have zero weight gets 1/0: it has nothing to weigh.
+        per_class = np.where(np.isfinite(per_class), per_class, 0.0)
         cw = per_class[np.searchsorted(self.classes_, y_raw)].astype(dtype)
         return cw if sw is None else sw * cw
 
-    def _check_weighted_classes(self, Y: Array, sw: Array | None) -> None:
+    def _check_weighted_classes(self, Y: Array, sw: Array | None, incremental: bool) -> None:
         if sw is None:
             return
         if not np.any(sw > 0):
             raise ValueError("Sample weights must contain at least one non-zero number.")
-        if self._label_binarizer.y_type_ == "multilabel-indicator":
+        # partial_fit batches may hold a single class (classes= names them all).
+        if incremental or self._label_binarizer.y_type_ == "multilabel-indicator":
             return
         if Y.shape[1] == 1:
             present = {float(v) for v in np.unique(Y[sw > 0, 0])}
@@ -1196,6 +1200,13 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
         -------
         self
         """
+        if isinstance(self.class_weight, str) and self.class_weight == "balanced":
+            raise ValueError(
+                "class_weight='balanced' is not supported for partial_fit: it needs the class "
+                "frequencies of the whole data set. Compute them once with "
+                "sklearn.utils.class_weight.compute_class_weight('balanced', classes=classes, "
+                "y=y_all) and pass class_weight={label: weight, ...}."
+            )
         if _check_partial_fit_first_call(self, classes):
             self._label_binarizer = LabelBinarizer()
             if type_of_target(y).startswith("multilabel"):
@@ -1333,7 +1344,7 @@ class MLPRegressor(RegressorMixin, TransformerMixin, _BaseMLP):
         Y = Y.reshape(-1, 1) if Y.ndim == 1 else Y
         return X, Y, y
 
-    def _check_weighted_classes(self, Y: Array, sw: Array | None) -> None:
+    def _check_weighted_classes(self, Y: Array, sw: Array | None, incremental: bool) -> None:
         if sw is not None and not np.any(sw > 0):
             raise ValueError("Sample weights must contain at least one non-zero number.")
 
