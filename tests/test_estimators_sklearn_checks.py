@@ -7,7 +7,8 @@ Every configuration has a fixed ``random_state``: a few checks (``check_classifi
 among them) fit without seeding. Unseeded, a rare initialisation drives a multi-label logit
 past +37, where the logistic output is exactly 1.0, and predict_proba then ties where
 decision_function does not (the check compares their rankings). The whole suite
-passes with random_state 0, 1 and 7, and the four score and ranking checks with 0-19.
+passes with random_state 0, 1 and 7, and the score, ranking and sample-weight-equivalence
+checks with 0-19.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ ESTIMATORS = [
         hidden_layer_sizes=(8, 8),
         activation=["tanh", "softsign"],
         solver="lbfgs",
-        alpha=0.01,
+        alpha=0.1,
         class_weight="balanced",
         max_iter=50,
         random_state=0,
