@@ -445,6 +445,19 @@ def test_poisson_rejects_negative_targets(iris):
         MLPRegressor(loss="poisson").fit(X, -np.ones(len(X)))
 
 
+def test_verbose_lines_sparse_input_and_dtype(iris, capsys):
+    import scipy.sparse as sp
+
+    X, y = iris
+    MLPClassifier((4,), max_iter=2, verbose=True, n_threads=1, random_state=0).fit(X, y)
+    out = capsys.readouterr().out.splitlines()
+    assert re.fullmatch(r"Iteration 1, loss = \d+\.\d{8}", out[0]) and len(out) == 2
+    with pytest.raises(TypeError, match="Sparse data was passed for X, but dense data"):
+        MLPClassifier().fit(sp.csr_matrix(X), y)
+    with pytest.raises(InvalidParameterError, match="'dtype' parameter of MLPRegressor"):
+        MLPRegressor(dtype=np.int32).fit(X, y)
+
+
 def test_docstring_examples_run():
     import doctest
 

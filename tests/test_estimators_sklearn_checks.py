@@ -1,7 +1,7 @@
 """scikit-learn's own estimator checks over both estimators, in several configurations.
 
-No check is declared as an expected failure. The networks are small, so the 550 checks
-run in about 15 seconds on one core.
+No check is declared as an expected failure. The networks are small, so the 625 checks
+run in about 10 seconds on one core.
 
 Every configuration has a fixed ``random_state``: a few checks (``check_classifier_multioutput``
 among them) fit without seeding. Unseeded, a rare initialisation drives a multi-label logit
