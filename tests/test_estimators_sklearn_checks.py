@@ -17,9 +17,13 @@ import os
 
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
+import pytest  # noqa: E402
 from sklearn.utils.estimator_checks import parametrize_with_checks  # noqa: E402
 
 from mlpkit.estimators import MLPClassifier, MLPRegressor  # noqa: E402
+
+# Small max_iter on purpose: the networks stop before converging, and say so.
+pytestmark = pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 
 SMALL = dict(hidden_layer_sizes=(10,), max_iter=50, random_state=0)
 
