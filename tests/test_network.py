@@ -224,6 +224,16 @@ def test_copy_and_pickle_keep_views_consistent(rng):
     assert not np.array_equal(before, clone.params)
 
 
+def test_pickles_carry_no_work_buffers(rng):
+    net = MLP([3, 8, 8, 2], output="softmax", layer_norm=True, dropout=0.1, random_state=0)
+    X = rng.normal(size=(500, 3))
+    net.fit(X, rng.integers(0, 2, 500), epochs=1, batch_size=500)
+    blob = pickle.dumps(net)
+    assert len(blob) < 4 * net.params.nbytes + 20_000  # not the 500-row activations
+    again = pickle.loads(blob)
+    np.testing.assert_array_equal(again.forward(X), net.forward(X))
+
+
 def test_repr_and_summary():
     net = MLP([2, 10, 10, 1], activation="tanh")
     assert repr(net) == "MLP(2 → 10 → 10 → 1, tanh, 151 parameters)"

@@ -74,6 +74,16 @@ class Layer:
     def children(self) -> list[Layer]:
         return []
 
+    def __getstate__(self) -> dict[str, Any]:
+        # Work buffers and caches (private arrays: _X, _Z, _dX, _mask...) hold the last
+        # batch. Pickle them as None (forward reallocates them), so a pickle carries only
+        # the layer's definition, and a network loaded from a read-only memory map never
+        # writes into mapped memory.
+        return {
+            k: None if k.startswith("_") and isinstance(v, np.ndarray) else v
+            for k, v in self.__dict__.items()
+        }
+
     def config(self) -> dict[str, Any]:
         return {"type": type(self).__name__}
 
