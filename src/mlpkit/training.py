@@ -574,9 +574,7 @@ class Trainer:
             threads = blas_threads_for(self.net.layer_sizes, min(bs, Xc.shape[0]))
         # Overflow on the way to a divergence is reported once, by _diverged, not as
         # numpy's RuntimeWarnings from deep inside a matmul.
-        with _blas_limit(int(threads)), np.errstate(
-            over="ignore", invalid="ignore"
-        ):
+        with _blas_limit(int(threads)), np.errstate(over="ignore", invalid="ignore"):
             if isinstance(self.optimizer, LBFGS):
                 self._run_lbfgs(Xc, Yc, sw, epochs, Xv, Yv)
             else:
@@ -632,7 +630,9 @@ class Trainer:
             norm = float(np.sqrt(np.dot(g, g)))
             if norm > self.clip_norm:
                 g *= self.clip_norm / norm
-        self.optimizer.step(w, g)
+        opt = self.optimizer
+        assert isinstance(opt, Optimizer)
+        opt.step(w, g)
 
     def _epoch_general(self, X, Y, sw, order, bs) -> tuple[float, float]:
         """One epoch through the layers' own forward/backward (any architecture).
@@ -672,7 +672,9 @@ class Trainer:
         fused.start_epoch(order)
         w, g, step, clip = self.net.params, self.net._grad, fused.step, self._clip_and_step
         plain = self.clip_value is None and self.clip_norm is None
-        opt_step = self.optimizer.step
+        opt = self.optimizer
+        assert isinstance(opt, Optimizer)
+        opt_step = opt.step
         n, bs = fused.n, fused.bs
         for start in range(0, n, bs):
             step(start, min(bs, n - start))
