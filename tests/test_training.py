@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from mlpkit import MLP, DivergenceWarning
+from mlpkit import MLP, DivergenceWarning, training
 from mlpkit.training import Trainer, blas_threads_for, fit
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -206,3 +206,39 @@ def test_lbfgs_records_iterations_and_no_warnings(rng):
     assert 1 <= len(h) <= 20 and h.stop_reason.startswith("lbfgs")
     assert all(math.isfinite(v) for v in h.loss)
     assert h.loss[-1] < h.loss[0]
+
+
+@pytest.mark.parametrize(
+    ("sizes", "act", "output"),
+    [([3, 7, 5, 4], "relu", "softmax"), ([2, 10, 10, 1], "tanh", "logistic"),
+     ([4, 6, 2], "logistic", "identity"), ([4, 6, 6, 3], ["relu", "identity"], "exp")],
+)  # fmt: skip
+@pytest.mark.parametrize("epoch_buffer", [True, False])
+def test_fused_training_step_equals_the_layers(sizes, act, output, epoch_buffer, monkeypatch):
+    """The fused step of plain stacks (training._FusedStack) computes exactly what the
+    layers' own forward and backward compute."""
+    rng = np.random.default_rng(5)
+    X = rng.normal(size=(103, sizes[0]))
+    if output == "softmax":
+        Y = rng.integers(0, sizes[-1], 103)
+    elif output == "exp":
+        Y = rng.poisson(1.0, (103, sizes[-1]))
+    else:
+        Y = rng.random((103, sizes[-1])) if output == "identity" else rng.integers(0, 2, 103)
+    if not epoch_buffer:  # gather each batch instead of shuffling the set into a buffer
+        monkeypatch.setattr(training, "_EPOCH_BUFFER_BYTES", 0)
+
+    def run():
+        net = MLP(sizes, activation=act, output=output, dtype=np.float64, random_state=5)
+        h = net.fit(X, Y, epochs=3, batch_size=16, lr=0.01)
+        return net.params.copy(), h
+
+    fused_params, fused_h = run()
+    with monkeypatch.context() as m:
+        m.setattr(training._FusedStack, "build", classmethod(lambda cls, *a: None))
+        general_params, general_h = run()
+    np.testing.assert_allclose(fused_params, general_params, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(fused_h.loss, general_h.loss, rtol=1e-9)
+    np.testing.assert_allclose(fused_h.metric, general_h.metric, rtol=1e-9)
+    assert not np.allclose(fused_params, MLP(sizes, activation=act, output=output,
+                                             dtype=np.float64, random_state=5).params)
