@@ -139,7 +139,9 @@ def blas_threads_for(layer_sizes: list[int], batch_size: int) -> int:
     784-256-256-10 epoch about 2x slower than 1 here (benchmarks/README.md).
     """
     work = max(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:])) * batch_size
-    if work < 4_000_000:
+    # 16M: full-batch digits (1438 x 64 x 64 = 5.9M) ran 12x slower on 2 threads, while
+    # 784-256 at batch 128 (25.7M) gains from the second core on an idle machine.
+    if work < 16_000_000:
         return 1
     try:
         busy = os.getloadavg()[0] >= 1.0
