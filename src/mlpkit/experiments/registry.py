@@ -176,7 +176,7 @@ CLAIMS: list[Claim] = [
         "initialisation, lr 0.0025; 298, 100, 75, 63 units; 15208, 15210, 15235, 15139 "
         "parameters: “All models train successfully, but deeper models require fewer "
         "epochs”.",
-        "15208/15210/15235/15139 params",
+        "deeper: fewer epochs (no number)",
         "With random labels the nets must memorise; at the same number of parameters "
         "the deeper ones, with more linear regions per parameter, do it in fewer steps.",
         digits.c14_mnist1d,
