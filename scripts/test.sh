@@ -33,6 +33,8 @@ echo "== installing mlpkit[test]"
 
 # One BLAS thread: on 2 cores OpenBLAS's threading made small networks 10-25x slower.
 export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MPLBACKEND=Agg
+# scikit-learn's array-API estimator check needs SciPy in array-API mode (else it skips).
+export SCIPY_ARRAY_API=1
 
 echo "== ruff"
 "$VENV/bin/ruff" check src tests benchmarks
