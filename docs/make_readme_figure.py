@@ -1,6 +1,6 @@
 """Draw docs/images/rings.png, the README's picture (seed 003's concentric rings).
 
-    python docs/make_readme_figure.py
+python docs/make_readme_figure.py
 """
 
 from pathlib import Path
@@ -21,8 +21,9 @@ for ax, width in zip(axes[:2], (2, 3)):
     net = mlpkit.MLP([2, width, width, 2], activation="tanh", output="softmax", random_state=0)
     net.fit(X, y, optimizer="adam", lr=0.02, epochs=300, batch_size=50, validation_split=0.2)
     nets.append(net)
-    plot_decision_boundary(net, X, y, ax=ax,
-                           title=f"every layer {width} wide: accuracy {net.score(X, y):.3f}")
+    plot_decision_boundary(
+        net, X, y, ax=ax, title=f"every layer {width} wide: accuracy {net.score(X, y):.3f}"
+    )
 for net, colour in zip(nets, ("tab:orange", "tab:blue")):
     h, width = net.history_, net.layer_sizes[1]
     axes[2].semilogy(h.epoch, h.loss, color=colour, label=f"width {width}, train")

@@ -37,7 +37,8 @@ export OPENBLAS_NUM_THREADS=1 OMP_NUM_THREADS=1 MKL_NUM_THREADS=1 MPLBACKEND=Agg
 export SCIPY_ARRAY_API=1
 
 echo "== ruff"
-"$VENV/bin/ruff" check src tests benchmarks
+"$VENV/bin/ruff" check src tests benchmarks docs
+"$VENV/bin/ruff" format --check --quiet src tests benchmarks docs
 echo "== mypy"
 "$VENV/bin/mypy" src/mlpkit
 echo "== pytest"

@@ -64,6 +64,7 @@ def test_early_stopping_restores_the_best_weights(rng):
     yv = Xv[:, 0] + 0.5 * rng.normal(size=40)
     net = MLP([5, 64, 64, 1], random_state=0)
     snapshots = {}
+
     def snapshot(trainer):
         snapshots[trainer.epoch] = trainer.net.params.copy()
 
@@ -82,6 +83,7 @@ def test_divergence_stops_warns_and_keeps_the_last_good_weights(act, scale, lr, 
     net = MLP([3, 16, 1], activation=act, random_state=0)
     start = net.params.copy()
     good = {}
+
     def snapshot(trainer):
         good[trainer.epoch] = trainer.net.params.copy()
 
@@ -240,5 +242,7 @@ def test_fused_training_step_equals_the_layers(sizes, act, output, epoch_buffer,
     np.testing.assert_allclose(fused_params, general_params, rtol=1e-9, atol=1e-12)
     np.testing.assert_allclose(fused_h.loss, general_h.loss, rtol=1e-9)
     np.testing.assert_allclose(fused_h.metric, general_h.metric, rtol=1e-9)
-    assert not np.allclose(fused_params, MLP(sizes, activation=act, output=output,
-                                             dtype=np.float64, random_state=5).params)
+    assert not np.allclose(
+        fused_params,
+        MLP(sizes, activation=act, output=output, dtype=np.float64, random_state=5).params,
+    )

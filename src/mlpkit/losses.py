@@ -185,9 +185,7 @@ class Loss:
             )
         Y = np.ascontiguousarray(Y, dtype=dtype)
         check_finite(Y, "Y")
-        if self.name in ("binary_cross_entropy", "cross_entropy") and (
-            Y.min() < 0 or Y.max() > 1
-        ):
+        if self.name in ("binary_cross_entropy", "cross_entropy") and (Y.min() < 0 or Y.max() > 1):
             raise ValueError(
                 f"{self.name} targets must lie in [0, 1] (labels or probabilities); got "
                 f"values in [{Y.min():g}, {Y.max():g}]."
