@@ -140,7 +140,7 @@ def test_progress_prints_plain_lines_to_a_log(rng):
     trainer = Trainer(MLP([2, 3, 1], random_state=0), verbose=1, stream=stream)
     trainer.run(X, y, epochs=3)
     lines = stream.getvalue().splitlines()
-    assert lines[0].startswith("epoch 1/3  loss ")
+    assert lines[0].startswith("epoch 1/3  loss ") and "  r2 " in lines[0]
     assert lines[-2].startswith("epoch 3/3") and lines[-1] == "stopped: max_epochs"
     assert "\r" not in stream.getvalue()
 

@@ -372,8 +372,9 @@ class _FusedStack:
 class _Progress:
     """A bar on a terminal; plain periodic lines when output goes to a log."""
 
-    def __init__(self, epochs: int, stream: TextIO, every_s: float = 2.0):
+    def __init__(self, epochs: int, stream: TextIO, metric: str = "metric", every_s: float = 2.0):
         self.epochs, self.stream, self.every_s = epochs, stream, every_s
+        self.metric = metric
         self.tty = hasattr(stream, "isatty") and stream.isatty()
         self._last = -math.inf
 
@@ -382,11 +383,11 @@ class _Progress:
         last = done == self.epochs
         msg = f"epoch {done}/{self.epochs}  loss {history.loss[-1]:.4g}"
         if not math.isnan(history.metric[-1]):
-            msg += f"  metric {history.metric[-1]:.4f}"
+            msg += f"  {self.metric} {history.metric[-1]:.4f}"
         if not math.isnan(history.val_loss[-1]):
             msg += f"  val_loss {history.val_loss[-1]:.4g}"
         if not math.isnan(history.val_metric[-1]):
-            msg += f"  val_metric {history.val_metric[-1]:.4f}"
+            msg += f"  val_{self.metric} {history.val_metric[-1]:.4f}"
         msg += f"  ({total_time:.1f}s)"
         if self.tty:
             width = 24
@@ -523,6 +524,12 @@ class Trainer:
                 raise ValueError("sample_weight must be finite and non-negative.")
         return Xc, Yc, sw
 
+    def _progress(self, epochs: int) -> _Progress | None:
+        if not self.verbose:
+            return None
+        name = "accuracy" if self.net.head.is_classifier else "r2"
+        return _Progress(epochs, self.stream, name)
+
     def _metric(self, A: Array, Y: Array) -> float:
         head = self.net.head.name
         if head == "softmax":
@@ -590,7 +597,7 @@ class Trainer:
         assert isinstance(opt, Optimizer)
         n = X.shape[0]
         bs = min(self.batch_size or n, n)
-        progress = _Progress(epochs, self.stream) if self.verbose else None
+        progress = self._progress(epochs)
         t0 = time.perf_counter() - (self.history.time[-1] if self.history.time else 0.0)
         for cb in self.callbacks:
             cb.on_train_begin(self)
@@ -770,7 +777,7 @@ class Trainer:
 
         net, opt = self.net, self.optimizer
         assert isinstance(opt, LBFGS)
-        progress = _Progress(epochs, self.stream) if self.verbose else None
+        progress = self._progress(epochs)
         t0 = time.perf_counter()
         last: dict[str, Any] = {}
 
