@@ -213,6 +213,21 @@ def torch_like_init(net: Any, rng: np.random.Generator) -> Any:
     return net
 
 
+def widen(net: Any, prev: Any | None) -> Any:
+    """Copy the narrower shallow net ``prev``'s units into ``net`` (same inputs and
+    outputs, more hidden units) and zero the new units' output weights: ``net`` then
+    computes exactly ``prev``'s function, so training it from there measures what the
+    extra units add rather than the luck of a fresh initialisation."""
+    if prev is not None:
+        old = prev.layer_sizes[1]
+        net.weights[0][:, :old] = prev.weights[0]
+        net.biases[0][:old] = prev.biases[0]
+        net.weights[1][:old] = prev.weights[1]
+        net.weights[1][old:] = 0.0
+        net.biases[1][...] = prev.biases[1]
+    return net
+
+
 def mse(a: Any, b: Any) -> float:
     a = np.asarray(a, dtype=np.float64).ravel()
     b = np.asarray(b, dtype=np.float64).ravel()

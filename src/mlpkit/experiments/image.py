@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from ..network import MLP
-from ._base import Context, Outcome, fit_best, mse, torch_like_init
+from ._base import Context, Outcome, fit_best, mse, torch_like_init, widen
 
 # (label, hidden sizes, weights printed in seed 004, loss printed in seed 004)
 C11_NETS = [
@@ -54,13 +54,7 @@ def _grow(ctx: Context, prev: MLP | None, width: int, X, y, stream: int) -> MLP:
     net = torch_like_init(
         MLP([2, width, 1], "tanh", dtype=np.float64, random_state=0), ctx.rng(200 + stream)
     )
-    if prev is not None:
-        old = prev.layer_sizes[1]
-        net.weights[0][:, :old] = prev.weights[0]
-        net.biases[0][:old] = prev.biases[0]
-        net.weights[1][:old] = prev.weights[1]
-        net.weights[1][old:] = 0.0
-        net.biases[1][...] = prev.biases[1]
+    widen(net, prev)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         net.fit(X, y, optimizer="lbfgs", epochs=ctx.pick(600, 3000), metric=False)

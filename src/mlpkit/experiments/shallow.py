@@ -15,6 +15,7 @@ from ._base import (
     mse,
     set_params,
     torch_like_init,
+    widen,
 )
 
 # Seed 000's example 1-3-1 network, with parameters chosen so the three joints fall
@@ -98,13 +99,7 @@ def _grow_1d(prev: MLP | None, width: int, X, y, iters: int, rng) -> MLP:
     import warnings
 
     net = torch_like_init(MLP([1, width, 1], dtype=np.float64, random_state=0), rng)
-    if prev is not None:
-        old = prev.layer_sizes[1]
-        net.weights[0][:, :old] = prev.weights[0]
-        net.biases[0][:old] = prev.biases[0]
-        net.weights[1][:old] = prev.weights[1]
-        net.weights[1][old:] = 0.0
-        net.biases[1][...] = prev.biases[1]
+    widen(net, prev)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         net.fit(X, y, optimizer="lbfgs", epochs=iters, metric=False)
