@@ -771,7 +771,11 @@ def build_parser() -> argparse.ArgumentParser:
         help="target column of a CSV/NPY file (name or 0-based number; default: the last column)",
     )
     t.add_argument("--task", choices=["auto", "classification", "regression"], default="auto")
-    t.add_argument("--hidden", default="64", help="hidden widths, e.g. 64,64; 0 or none: no hidden layer (default: 64)")
+    t.add_argument(
+        "--hidden",
+        default="64",
+        help="hidden widths, e.g. 64,64; 0 or none: no hidden layer (default: 64)",
+    )
     t.add_argument("--activation", default="relu", help="hidden activation (default: relu)")
     t.add_argument("--residual", action="store_true", help="residual blocks (equal widths)")
     t.add_argument("--dropout", type=float, default=0.0, help="dropout probability")
