@@ -425,3 +425,25 @@ def test_progress_is_a_bar_on_a_terminal(tmp_path):
     assert proc.returncode == 0
     tty = b"".join(chunks).decode()
     assert "\r[" in tty and "█" in tty and "epoch 3/3" in tty
+
+
+def test_datasets_that_need_an_argument_take_it_after_a_colon(tmp_path):
+    from mlpkit.datasets import write_idx
+
+    for name, example in (("mnist", "mnist:~/data/mnist"), ("playground", "playground:spiral")):
+        proc = mlpkit("train", "--data", name, cwd=tmp_path, check=False)
+        assert proc.returncode == 2
+        assert f"--data {example}" in proc.stderr and "Traceback" not in proc.stderr
+    rng = np.random.default_rng(0)
+    labels = np.tile(np.arange(10, dtype=np.uint8), 6)
+    images = (rng.random((60, 28, 28)) * 40).astype(np.uint8)
+    images[np.arange(60), labels, :] = 255  # row `label` lit: learnable
+    folder = tmp_path / "idx"
+    folder.mkdir()
+    write_idx(folder / "train-images-idx3-ubyte.gz", images)
+    write_idx(folder / "train-labels-idx1-ubyte.gz", labels)
+    proc = mlpkit("train", "--data", f"mnist:{folder}", "--epochs", "2", "--quiet", cwd=tmp_path)
+    assert "60 samples × 784 features" in proc.stdout
+    proc = mlpkit("train", "--data", "playground:spiral", "--epochs", "1", "--quiet",
+                  cwd=tmp_path)  # fmt: skip
+    assert "playground: 500 samples × 2 features" in proc.stdout

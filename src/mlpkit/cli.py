@@ -65,9 +65,31 @@ def _is_file_arg(value: str) -> bool:
     return value.lower().endswith(_FILE_SUFFIXES) or os.sep in value or Path(value).exists()
 
 
-def _builtin(name: str) -> Data:
+# Built-in datasets that need one argument, given as ``--data NAME:ARG``.
+_DATASET_ARG = {
+    "mnist": ("directory", "a folder of MNIST IDX files", "mnist:~/data/mnist"),
+    "playground": ("name", "circle, xor, gauss or spiral", "playground:spiral"),
+    "function1d": ("name", "a 1-D function name", "function1d:step"),
+}
+
+
+def _split_builtin(spec: str) -> tuple[str, str | None] | None:
+    """``("mnist", "DIR")`` for ``mnist:DIR``; None when ``spec`` is no built-in name."""
+    name, sep, arg = spec.partition(":")
+    if sep and name in _DATASET_ARG:
+        return name, os.path.expanduser(arg)
+    return None
+
+
+def _builtin(name: str, arg: str | None = None) -> Data:
     from . import datasets
 
+    needs = _DATASET_ARG.get(name)
+    if needs is not None and not arg:
+        key, what, example = needs
+        raise CLIError(
+            f"dataset {name!r} needs {what}: give it after a colon, e.g. --data {example}.", 2
+        )
     if name not in datasets.available():
         raise CLIError(
             f"unknown dataset {name!r}. Built-in datasets: {', '.join(datasets.available())}; "
@@ -75,7 +97,7 @@ def _builtin(name: str) -> Data:
             2,
         )
     try:
-        ds = datasets.load(name)
+        ds = datasets.load(name, **({needs[0]: arg} if needs else {}))
     except (OSError, ValueError, TypeError) as exc:
         raise CLIError(f"could not load dataset {name!r}: {exc}") from None
     return Data(
@@ -174,6 +196,9 @@ def load_data(
     without it, training uses the last column, and prediction uses the model's feature
     names when the file has a header.
     """
+    with_arg = _split_builtin(spec)
+    if with_arg is not None:
+        return _builtin(*with_arg)
     if not _is_file_arg(spec):
         return _builtin(spec)
     path = Path(spec)
@@ -764,7 +789,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument(
         "--data",
         default="digits",
-        help="built-in dataset name (see `mlpkit datasets`) or a .csv/.npy/.npz file",
+        help="built-in dataset name (see `mlpkit datasets`; mnist:DIR, playground:spiral, "
+        "function1d:step take an argument) or a .csv/.npy/.npz file",
     )
     t.add_argument(
         "--target",
