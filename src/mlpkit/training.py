@@ -26,7 +26,7 @@ import numpy as np
 from scipy import special
 
 from ._validation import check_random_state, check_same_rows, check_X
-from .optimizers import LBFGS, Optimizer, get_optimizer
+from .optimizers import LBFGS, Optimizer, _check_positive, get_optimizer
 from .schedules import Schedule, get_schedule
 
 __all__ = [
@@ -437,10 +437,9 @@ class Trainer:
         stream: TextIO | None = None,
     ):
         self.net = net
-        if isinstance(optimizer, str) and lr is not None:
-            optimizer = get_optimizer(optimizer, lr=lr)
         opt = get_optimizer(optimizer)
         if lr is not None and not isinstance(opt, LBFGS):
+            _check_positive("lr", lr)
             opt.lr = float(lr)
         self.optimizer: Optimizer | LBFGS = opt
         self.base_lr = opt.lr
@@ -907,10 +906,8 @@ def fit(
     prev = getattr(net, "optimizer_", None)
     if isinstance(optimizer, str) and prev is not None and prev.name == _canon_opt(optimizer):
         opt = prev  # continue with the same optimizer state
-        if lr is not None:
-            opt.lr = float(lr)
     trainer = Trainer(
-        net, opt, lr=lr if opt is optimizer else None, batch_size=batch_size, shuffle=shuffle,
+        net, opt, lr=lr, batch_size=batch_size, shuffle=shuffle,
         weight_decay=weight_decay, clip_norm=clip_norm, clip_value=clip_value,
         schedule=schedule, early_stopping=early_stopping, patience=patience,
         min_delta=min_delta, restore_best=restore_best, tol=tol, metric=metric,
