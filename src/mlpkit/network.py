@@ -21,7 +21,7 @@ import numpy as np
 
 from ._validation import check_finite, check_random_state, check_X
 from .activations import Activation, canonical_name, get_activation
-from .init import auto_init, get_initializer
+from .init import auto_init
 from .layers import ActivationLayer, Dense, Dropout, Layer, LayerNorm, PReLU, Residual
 from .losses import Loss, OutputHead, default_loss, get_loss, get_output
 
@@ -179,10 +179,9 @@ class MLP:
             if residuals[k] and n_in == n_out:
                 layers.append(Residual(block))
             else:
-                layers.append(block[0]) if len(block) == 1 else layers.extend(block)
+                layers.extend(block)
         out_scheme = "glorot_uniform" if init == "auto" else init
         layers.append(Dense(sizes[-2], sizes[-1], out_scheme))
-        get_initializer(out_scheme)  # fail early on a bad name
         self._activation_names = act_names
         self._residual = [bool(r) and sizes[k] == sizes[k + 1] for k, r in enumerate(residuals)]
         self._options: dict[str, list[Any]] = {
