@@ -885,6 +885,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("datasets", help="list the built-in datasets")
     d.set_defaults(func=cmd_datasets)
+    from .web.cli import add_parser as add_playground  # the `playground` sub-command
+
+    add_playground(sub)
     return p
 
 
