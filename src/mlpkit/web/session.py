@@ -279,7 +279,7 @@ class Session:
         )  # fmt: skip
         self._refresh_arrays()
         self.run_id += 1
-        self.history = []
+        self.history = [self._current_losses()]  # epoch 0: the initial weights
         self.playing = False
         self.status = "paused"
         self._dirty = True
@@ -512,9 +512,7 @@ class Session:
         )
         frame["weights"] = [np.round(W, 4).tolist() for W in net.weights]
         frame["biases"] = [np.round(b, 4).tolist() for b in net.biases]
-        frame["history"] = self.history[-1:] if self.history else [self._current_losses()]
-        if not self.history:
-            self.history.append(frame["history"][0])
+        frame["history"] = self.history[-1:]
         frame["n_classes"] = data.n_classes
         frame["metric"] = "accuracy" if data.n_classes else "R²"
         if self.status == "diverged":
