@@ -36,6 +36,7 @@ from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
 
+from .data import DataError
 from .session import MessageError, Session, parse_message
 from .settings import (
     ACTIVATION_CHOICES,
@@ -43,6 +44,7 @@ from .settings import (
     MAX_LAYERS,
     MAX_UNITS,
     REGRESSION_SETS,
+    SettingsError,
 )
 
 __all__ = ["FULL_PAGE", "Manager", "create_app"]
@@ -57,7 +59,7 @@ limit. Close a tab, or try again in a minute; the other sessions keep running.</
 class Client:
     """A connected page: its session, its socket and the scheduler's flags."""
 
-    def __init__(self, ws: WebSocket, session: Session):
+    def __init__(self, ws: WebSocket, session: Session | None = None):
         self.id = secrets.token_urlsafe(12)
         self.ws = ws
         self.session = session
@@ -117,7 +119,7 @@ class Manager:
         for i in range(n):
             cid = self.order[(self._next + i) % n]
             c = self.clients.get(cid)
-            if c and not c.closed and not c.awaiting_ack and c.session.wants_work():
+            if c and c.session and not c.closed and not c.awaiting_ack and c.session.wants_work():
                 self._next = (self._next + i + 1) % n
                 return c
         return None
@@ -131,6 +133,7 @@ class Manager:
                 await self._wake.wait()
                 self._wake.clear()
                 continue
+            assert client.session is not None
             try:
                 out = await loop.run_in_executor(self.worker, client.session.work)
             except Exception as exc:  # a bug must not stop the other sessions
@@ -174,11 +177,11 @@ class Manager:
         """One page's WebSocket: hello, then validated messages until it closes."""
         await ws.accept()
         if self.full:
-            await ws.send_text(json.dumps({"type": "full", "message": FULL_PAGE.format(
-                n=self.max_sessions)}))  # fmt: skip
+            page = FULL_PAGE.replace("{n}", str(self.max_sessions))
+            await ws.send_text(json.dumps({"type": "full", "message": page}))
             await ws.close(code=1013)  # "try again later"
             return
-        client = Client(ws, Session())
+        client = Client(ws)
         self.clients[client.id] = client
         self.order.append(client.id)
         await ws.send_text(json.dumps({
@@ -201,6 +204,12 @@ class Manager:
                 except MessageError as exc:
                     await ws.send_text(json.dumps({"type": "error", "message": str(exc)}))
                     continue
+                if client.session is None:
+                    # The page's first message is its settings (from the URL hash): the
+                    # session starts with them, so no frame of other settings is drawn.
+                    client.session = await self._new_session(ws, msg)
+                    if msg["type"] == "settings":
+                        msg = {"type": "ack"}
                 if msg["type"] == "ack":
                     client.awaiting_ack = False
                 else:
@@ -212,9 +221,19 @@ class Manager:
         finally:
             self._remove(client)
 
+    async def _new_session(self, ws: WebSocket, first: dict[str, Any]) -> Session:
+        loop = asyncio.get_running_loop()
+        if first["type"] == "settings":
+            try:
+                return await loop.run_in_executor(self.worker, Session, first["settings"])
+            except (SettingsError, DataError) as exc:
+                note = f"{exc} The playground starts with its defaults."
+                await ws.send_text(json.dumps({"type": "error", "message": note}))
+        return await loop.run_in_executor(self.worker, Session)
+
     async def export(self, session_id: str, kind: str) -> tuple[bytes, str, str] | None:
         client = self.clients.get(session_id)
-        if client is None:
+        if client is None or client.session is None:
             return None
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.worker, client.session.export, kind)
@@ -231,7 +250,8 @@ def create_app(max_sessions: int = 20, idle_timeout: float = 1800.0) -> Starlett
 
     async def home(request: Request) -> Response:
         if manager.full:
-            return HTMLResponse(FULL_PAGE.format(n=manager.max_sessions), status_code=503)
+            page = FULL_PAGE.replace("{n}", str(manager.max_sessions))
+            return HTMLResponse(page, status_code=503)
         return HTMLResponse(index)
 
     async def ws(websocket: WebSocket) -> None:
