@@ -63,8 +63,10 @@ def test_page_losses_equal_mlpkit_in_python(page_factory):
     assert [p[1] for p in hist[1:]] == h.loss
     assert [p[2] for p in hist[1:]] == h.val_loss
     assert page.text_content("#loss-test") == f"{h.val_loss[-1]:.3f}"
-    weights = page.evaluate("window.playground.frame.weights")
-    np.testing.assert_allclose(weights[0], np.round(net.weights[0], 4), atol=1e-12)
+    for k, W in enumerate(page.evaluate("window.playground.frame.weights")):
+        np.testing.assert_array_equal(np.array(W, dtype=np.float32), net.weights[k])
+    for k, b in enumerate(page.evaluate("window.playground.frame.biases")):
+        np.testing.assert_array_equal(np.array(b, dtype=np.float32), net.biases[k])
 
 
 def test_tensorflow_playground_url_and_round_trip(page_factory):

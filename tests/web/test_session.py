@@ -118,7 +118,9 @@ def test_frame_encoding_sizes():
     f = json.loads(json.dumps(s.work()[-1]))
     assert len(__import__("base64").b64decode(f["heat"])) == 50 * 50
     assert len(__import__("base64").b64decode(f["neurons"])) == 6 * 25 * 25
-    assert [np.array(W).shape for W in f["weights"]] == [(2, 4), (4, 2), (2, 1)]
+    params = np.frombuffer(__import__("base64").b64decode(f["params"]), dtype="<f4")
+    assert params.size == s.net.n_params  # [W_0, b_0, W_1, ...], as the flat vector
+    np.testing.assert_array_equal(params, s.net.params)
 
 
 @pytest.mark.parametrize(

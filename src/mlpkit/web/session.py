@@ -11,8 +11,9 @@ generator and the schedule), so a session's losses and weights equal those of
 ``Trainer(...).run(X, Y, epochs=n, validation_data=...)`` in Python with the same
 settings and seed; :func:`python_script` writes that script.
 
-Frames are JSON with the arrays as base64 uint8 (values in [-1, 1] or [0, 1] mapped to
-0..255, as the colour scale shows them): the default network's frame is about 3 kB.
+Frames are JSON with the arrays in base64: pictures as uint8 (values in [-1, 1] or
+[0, 1] mapped to 0..255, as the colour scale shows them), weights as float32. The default
+network's frame is about 10 kB, the largest network's (8 × 32) about 80 kB.
 """
 
 from __future__ import annotations
@@ -51,9 +52,12 @@ __all__ = [
     "python_script",
 ]
 
-#: Heatmap resolution (points per axis) and the thumbnails' (every other grid point).
+#: Heatmap resolution (points per axis). Thumbnails take every 2nd grid point (25 × 25);
+#: above 32 hidden units, every 5th (10 × 10) so that the largest network's frame stays
+#: small (256 thumbnails of 625 bytes were 213 kB of base64 per frame).
 GRID = 50
 THUMB_STEP = 2
+THUMB_STEP_LARGE = 5
 #: Largest message the page may send: a 1 MB CSV and its JSON quoting.
 MAX_MESSAGE_BYTES = 1_200_000
 MAX_CONTROL_BYTES = 16_000
@@ -476,7 +480,6 @@ class Session:
             "settings": self.settings,
             "shape": net.layer_sizes,
             "grid": GRID,
-            "thumb": GRID // THUMB_STEP,
         }
         if head == "softmax":
             P = np.exp(last - last.max(axis=1, keepdims=True))
@@ -501,8 +504,10 @@ class Session:
                 if dense_seen:
                     hidden.append(outs[i])
                 dense_seen += 1
+        step = THUMB_STEP if sum(net.layer_sizes[1:-1]) <= 32 else THUMB_STEP_LARGE
+        frame["thumb"] = len(range(0, GRID, step))
         mask = np.zeros((GRID, GRID), dtype=bool)
-        mask[::THUMB_STEP, ::THUMB_STEP] = True
+        mask[::step, ::step] = True
         sub = mask.ravel()
         inputs = self.grid_features[sub]
         scale = np.abs(inputs).max(axis=0)
@@ -510,8 +515,11 @@ class Session:
         frame["neurons"] = (
             _u8(np.concatenate([H[sub].T.ravel() for H in hidden]), -1, 1) if hidden else ""
         )
-        frame["weights"] = [np.round(W, 4).tolist() for W in net.weights]
-        frame["biases"] = [np.round(b, 4).tolist() for b in net.biases]
+        # Weights and biases as float32, layer by layer (W row-major, then b): exact
+        # values for the links and the edit box, a quarter of the size of JSON numbers.
+        flat = np.concatenate([np.concatenate([W.ravel(), b]) for W, b in
+                               zip(net.weights, net.biases)]).astype("<f4")  # fmt: skip
+        frame["params"] = base64.b64encode(flat.tobytes()).decode("ascii")
         frame["history"] = self.history[-1:]
         frame["n_classes"] = data.n_classes
         frame["metric"] = "accuracy" if data.n_classes else "R²"

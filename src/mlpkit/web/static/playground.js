@@ -522,8 +522,22 @@ function drawChart() {
 function fmt(v, digits) { return v === null || v === undefined ? "\u2013" : v.toFixed(digits); }
 
 /* ------------------------------------------------------------------ a frame */
+function unpackParams(f) {
+  // float32 [W_0 row-major, b_0, W_1, b_1, ...] -> f.weights[k][i][j], f.biases[k][j]
+  const bytes = b64bytes(f.params);
+  const v = new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+  f.weights = []; f.biases = [];
+  let o = 0;
+  for (let k = 0; k + 1 < f.shape.length; k++) {
+    const n = f.shape[k], m = f.shape[k + 1], W = [];
+    for (let i = 0; i < n; i++) { W.push(Array.from(v.subarray(o, o + m))); o += m; }
+    f.weights.push(W); f.biases.push(Array.from(v.subarray(o, o + m))); o += m;
+  }
+}
+
 function onFrame(f) {
   pg.frames += 1;
+  unpackParams(f);
   if (f.run !== pg.run) { pg.run = f.run; pg.history = []; }
   if (f.full_history) pg.history = f.full_history.slice();
   else for (const p of f.history) {
