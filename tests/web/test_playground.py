@@ -243,3 +243,41 @@ def test_export_downloads(page_factory, kind, tmp_path):
         assert "mlpkit.Trainer(" in path.read_text()
     else:
         assert path.stat().st_size > 100
+
+
+def _net_from_page(page, activation: str, output: str = "logistic") -> mlpkit.MLP:
+    """An MLP holding exactly the weights the page shows (float32, as sent)."""
+    shape = page.evaluate("window.playground.frame.shape")
+    W = page.evaluate("window.playground.frame.weights")
+    b = page.evaluate("window.playground.frame.biases")
+    net = mlpkit.MLP(shape, activation=activation, output=output)
+    net.params = np.concatenate([np.concatenate([np.ravel(w), bb]) for w, bb in zip(W, b)]).astype(
+        np.float32
+    )
+    return net
+
+
+def test_preset_regions_and_gradients_equal_mlpkit_analysis(page_factory):
+    from mlpkit.analysis import count_linear_regions_2d, gradient_norms
+
+    page = page_factory("#preset=convex-regions")
+    _first_frame(page)
+    assert "Convex polygons" in page.text_content("#caption")
+    for k in range(1, 4):
+        page.click("#step")
+        page.wait_for_function(f"window.playground.frame.epoch === {k}")
+    page.wait_for_function("window.playground.regionCount !== undefined")
+    net = _net_from_page(page, "relu")
+    expected = count_linear_regions_2d(net, ((-6.0, 6.0), (-6.0, 6.0)))
+    shown = page.text_content("#regions-info")
+    assert shown.startswith(f"linear regions: {expected}")
+    assert "(Zaslavsky): 7" in shown  # 3 units, 2 inputs: 1 + 3 + 3
+    polygons = page.evaluate("window.playground.frame.regions.polygons.length")
+    assert polygons == expected
+    # The gradient bars: mlpkit.analysis.gradient_norms on the page's weights and data.
+    data = page.evaluate("window.playground.data")
+    Xtr = np.array(data["train"], dtype=np.float32)
+    grads = gradient_norms(net, Xtr, np.array(data["train_y"]))
+    shown_grads = page.evaluate("window.playground.frame.gradients.weight_grad")
+    # The page's points are rounded to 3 decimals for drawing: equal to that precision.
+    np.testing.assert_allclose(shown_grads, grads["weight_grad"], rtol=2e-2)

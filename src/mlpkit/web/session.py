@@ -287,6 +287,7 @@ class Session:
         self.playing = False
         self.status = "paused"
         self._dirty = True
+        self._regions: dict[str, Any] | None = None
         self.diverged_message = ""
 
     def _refresh_arrays(self) -> None:
@@ -521,6 +522,12 @@ class Session:
                                zip(net.weights, net.biases)]).astype("<f4")  # fmt: skip
         frame["params"] = base64.b64encode(flat.tobytes()).decode("ascii")
         frame["history"] = self.history[-1:]
+        frame["gradients"] = self.gradients()
+        if self.settings["showRegions"]:
+            # Cutting the regions costs up to tens of ms: while playing, every 5th epoch.
+            if self._regions is None or not self.playing or self.trainer.epoch % 5 == 0:
+                self._regions = self.regions()
+            frame["regions"] = self._regions
         frame["n_classes"] = data.n_classes
         frame["metric"] = "accuracy" if data.n_classes else "R²"
         if self.status == "diverged":
@@ -535,6 +542,71 @@ class Session:
             }
             frame["full_history"] = self.history
         return frame
+
+    # ---------------------------------------------------------------- analysis views
+    def gradients(self) -> dict[str, Any]:
+        """Per layer: the norm of the loss gradient for its weights, and the share of its
+        units that are dead (ReLU never active on the training data) or saturated
+        (tanh/logistic/... near an asymptote on 90 % of it), from :mod:`mlpkit.analysis`
+        (lectures: L4 "Vanishing and Exploding Gradients")."""
+        from ..analysis import gradient_norms, hidden_activations, saturated_units
+
+        net = self.net
+        g = gradient_norms(net, self.X_train, self.Y_train)
+        acts = hidden_activations(net, self.X_train)
+        sat = saturated_units(net, self.X_train)
+        dead, saturated, offset = [], [], 0
+        for name, Z, _ in acts:
+            width = Z.shape[1]
+            dead.append(float(np.mean((Z <= 0).all(axis=0))) if name == "relu" else 0.0)
+            saturated.append(float(np.mean(sat[offset : offset + width])))
+            offset += width
+        return {
+            "weight_grad": [_finite(v) for v in g["weight_grad"]],
+            "activations": [name for name, _, _ in acts],
+            "dead": dead,
+            "saturated": saturated,
+        }
+
+    #: Above this many activation patterns on a 60 × 60 grid the exact regions are not
+    #: computed (their number, and the time to cut them, grow exponentially with depth).
+    MAX_GRID_REGIONS = 400
+    MAX_POLYGONS = 2000
+
+    def regions(self) -> dict[str, Any]:
+        """The exact linear regions of the network over the square (mlpkit.analysis's
+        ``linear_regions_2d``), their count, and the bounds for this architecture:
+        Zaslavsky's for the first hidden layer and Montúfar et al.'s for the deep
+        network (lectures: L2 "Number of linear regions per parameter")."""
+        from ..analysis import linear_regions_2d, max_regions_deep, max_regions_shallow, region_map
+
+        net, s = self.net, self.settings
+        shape = s["networkShape"]
+        out: dict[str, Any] = {}
+        if shape:
+            out["bound_shallow"] = str(max_regions_shallow(shape[0], 2))
+            if len(set(shape)) == 1 and shape[0] >= 2:
+                out["bound_deep"] = str(max_regions_deep(2, shape[0], len(shape)))
+        if [k for k in FEATURES if s[k]] != ["x", "y"]:
+            out["note"] = "regions: only with the features x1 and x2 alone (others bend them)"
+            return out
+        if any(a not in ("relu", "leaky_relu", "prelu", "identity") for a in net.activations):
+            out["note"] = "regions: only for piecewise-linear activations (ReLU family)"
+            return out
+        box = ((-DOMAIN, DOMAIN), (-DOMAIN, DOMAIN))
+        ids, _ = region_map(net, box, 60)
+        on_grid = int(ids.max()) + 1
+        if on_grid > self.MAX_GRID_REGIONS:
+            out["count_min"] = on_grid
+            out["note"] = f"regions: too many to draw, at least {on_grid:,} (on a 60×60 grid)"
+            return out
+        polys = linear_regions_2d(net, box)
+        out["count"] = len(polys)
+        if len(polys) <= self.MAX_POLYGONS:
+            out["polygons"] = [np.round(r.vertices, 3).tolist() for r in polys]
+        else:
+            out["note"] = f"regions: {len(polys):,}, too many to draw"
+        return out
 
     # ---------------------------------------------------------------- exports
     def export(self, kind: str) -> tuple[bytes, str, str]:

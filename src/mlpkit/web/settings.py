@@ -102,13 +102,15 @@ DEFAULTS: dict[str, Any] = {
     # Display only (kept so the URL round trip is lossless; the server ignores them).
     "discretize": False,
     "showTestData": False,
+    # The exact linear regions overlay (mlpkit.analysis), computed by the server.
+    "showRegions": False,
 }
 
 #: Settings applied to a running session without rebuilding the network, as in
 #: TensorFlow Playground (where changing the learning rate does not reset the weights).
 LIVE_KEYS = frozenset(
     {"learningRate", "batchSize", "regularizationRate", "stopEpochs", "stopLoss",
-     "discretize", "showTestData"}
+     "discretize", "showTestData", "showRegions"}
 )  # fmt: skip
 
 _RANGES: dict[str, tuple[float, float]] = {
@@ -135,7 +137,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "schedule": SCHEDULES,
     "loss": ("auto", "mse"),
 }
-_BOOLS = {*FEATURES, "discretize", "showTestData"}
+_BOOLS = {*FEATURES, "discretize", "showTestData", "showRegions"}
 
 
 class SettingsError(ValueError):

@@ -34,11 +34,61 @@ const DEFAULTS = {
   regularizationRate: 0, optimizer: "sgd", schedule: "none", dropout: 0, loss: "auto",
   seed: 0, stopEpochs: 0, stopLoss: 0, x: true, y: true, xSquared: false, ySquared: false,
   xTimesY: false, sinX: false, sinY: false, cosX: false, cosY: false, discretize: false,
-  showTestData: false,
+  showTestData: false, showRegions: false,
 };
 const NUMBER_KEYS = ["noise", "percTrainData", "batchSize", "nSamples", "classes", "learningRate",
   "regularizationRate", "dropout", "stopEpochs", "stopLoss"];
-const BOOL_KEYS = FEATURES.map((f) => f[0]).concat(["discretize", "showTestData"]);
+const BOOL_KEYS = FEATURES.map((f) => f[0]).concat(["discretize", "showTestData", "showRegions"]);
+
+// One click from each lecture claim the playground can show. `#preset=<id>` in a URL
+// opens it (links from `mlpkit reproduce`'s report can point here).
+const PRESETS = {
+  "rings-width-2": {
+    name: "Rings: width 2 is not enough",
+    hash: "dataset=rings&networkShape=2,2,2&activation=tanh&optimizer=adam&learningRate=0.03&seed=0",
+    caption: 'Lectures: L3 "Topology and Classification". No network whose layers all have at most 2 units can separate the disc from the ring around it: however long it trains, the decision region stays connected to the outside. Press play, then compare with the width-3 preset.',
+  },
+  "rings-width-3": {
+    name: "Rings: width 3 separates",
+    hash: "dataset=rings&networkShape=3&activation=tanh&optimizer=adam&learningRate=0.03&seed=0",
+    caption: 'Lectures: L3 "Topology and Classification". One hidden layer of 3 units lifts the plane into 3-D, where a plane cuts the disc off from the ring: the test loss falls towards 0.',
+  },
+  "convex-regions": {
+    name: "Convex polygons (3 ReLU units)",
+    hash: "dataset=xor&networkShape=3&activation=relu&optimizer=adam&learningRate=0.03&showRegions=true&seed=1",
+    caption: 'Lectures: L0 "Convex polygons". Each of the 3 ReLU units cuts the plane along a line; the linear regions (outlined) are convex polygons, at most 7 (Zaslavsky\'s bound, shown beside the count).',
+  },
+  "deep-vs-shallow": {
+    name: "Deep vs shallow: regions",
+    hash: "dataset=spiral&networkShape=6,6,6&activation=relu&optimizer=adam&learningRate=0.01&showRegions=true&seed=2",
+    caption: 'Lectures: L2 "Depth efficiency of neural networks". Three layers of 6 ReLU units make far more linear regions than one layer of 18 (at most 172 for one layer): compare the count with networkShape=18.',
+  },
+  "vanishing": {
+    name: "Vanishing gradients (8 sigmoid layers)",
+    hash: "dataset=circle&networkShape=8,8,8,8,8,8,8,8&activation=logistic&optimizer=sgd&learningRate=0.1&seed=0",
+    caption: 'Lectures: L4 "Vanishing and Exploding Gradients". With 8 sigmoid layers the gradient norm (bars under the loss chart) shrinks by orders of magnitude towards layer 1, and training stalls. Switch the activation to relu and reset.',
+  },
+  "weight-decay": {
+    name: "Weight decay",
+    hash: "dataset=circle&noise=35&networkShape=16,16&activation=relu&optimizer=adam&learningRate=0.01&regularization=L2&regularizationRate=0.01&showTestData=true&seed=4",
+    caption: 'Lectures: L4 "Weight Decay". E(w) + λ‖w‖² keeps the weights small and the boundary smooth on noisy data; set the rate to 0 and reset to see the boundary chase the noise and the test loss rise.',
+  },
+  "mini-batches": {
+    name: "Mini-batch noise",
+    hash: "dataset=spiral&networkShape=8,8&activation=tanh&optimizer=sgd&learningRate=0.03&batchSize=1&seed=5",
+    caption: 'Lectures: L4 "Training the Network". With batches of 1 the loss decreases over time but not monotonically; move the batch size to 30 and the curve smooths.',
+  },
+  "banana": {
+    name: "Rosenbrock banana",
+    hash: "dataset=banana&networkShape=4&activation=tanh&optimizer=adam&learningRate=0.03&seed=0",
+    caption: 'Lectures: L4 "Rosenbrock using a MLP". Logistic regression (no hidden layer) fails on the curved band; a handful of hidden units fit it.',
+  },
+  "checkerboard": {
+    name: "Checkerboard",
+    hash: "dataset=checkerboard&networkShape=10&activation=relu&optimizer=adam&learningRate=0.03&nSamples=1000&seed=0",
+    caption: 'Lectures: L4 "Checker Board using AdaBoost". No single hyperplane beats chance on the checkerboard; one hidden layer of 10 units, trained together, solves it.',
+  },
+};
 // Colours: TensorFlow Playground's orange (-1) / white / blue (+1), then more classes.
 const NEG = [245, 147, 34], MID = [232, 234, 235], POS = [8, 119, 189];
 const CLASS_COLOURS = [NEG, POS, [46, 160, 67], [155, 89, 182], [192, 57, 43], [90, 90, 90]];
@@ -69,6 +119,11 @@ function parseHash(hash) {
     const key = i < 0 ? kv : kv.slice(0, i);
     const value = decodeURIComponent(i < 0 ? "" : kv.slice(i + 1));
     if (value.trim() === "" && key !== "networkShape") continue;
+    if (key === "preset" && PRESETS[value]) {
+      Object.assign(state, parseHash(PRESETS[value].hash));
+      pg.caption = PRESETS[value].caption;
+      continue;
+    }
     if (NUMBER_KEYS.includes(key)) state[key] = +value;
     else if (BOOL_KEYS.includes(key)) state[key] = value !== "false";
     else if (key === "networkShape") state[key] = value.trim() === "" ? [] : value.split(",").map(Number);
@@ -174,13 +229,24 @@ function syncControls(s) {
   }
   for (const k of ["seed", "stopEpochs", "stopLoss"]) if (document.activeElement !== $(k)) $(k).value = s[k];
   $("showTestData").checked = s.showTestData; $("discretize").checked = s.discretize;
+  $("showRegions").checked = s.showRegions;
   const reg = s.problem === "regression";
   $("dataset").hidden = reg; $("regDataset").hidden = !reg;
   $("classes-row").hidden = reg || s.dataset !== "blobs";
   $("n-layers").textContent = s.networkShape.length;
 }
 
+function showCaption() {
+  const el = $("caption");
+  el.textContent = pg.caption || ""; el.hidden = !pg.caption;
+}
+
 function wireControls() {
+  fillSelect($("preset"), ["", ...Object.keys(PRESETS)], (v) => (v ? PRESETS[v].name : "(choose a claim)"));
+  $("preset").addEventListener("change", () => {
+    const id = $("preset").value;
+    if (id) location.hash = "preset=" + id;  // hashchange applies it
+  });
   fillSelect($("learningRate"), LEARNING_RATES);
   fillSelect($("regularizationRate"), REG_RATES);
   for (const k of ["activation", "regularization", "problem", "optimizer", "schedule", "loss",
@@ -204,7 +270,7 @@ function wireControls() {
       if (Number.isFinite(v)) sendSettings({ [k]: k === "stopLoss" ? v : Math.round(v) });
     });
   }
-  for (const k of ["showTestData", "discretize"]) {
+  for (const k of ["showTestData", "discretize", "showRegions"]) {
     $(k).addEventListener("change", () => { sendSettings({ [k]: $(k).checked }); drawHeat(); });
   }
   $("play").addEventListener("click", () => send({ type: pg.playing ? "pause" : "play" }));
@@ -230,7 +296,9 @@ function wireControls() {
     send({ type: "point", x, y, label });
   });
   window.addEventListener("hashchange", () => {
+    pg.caption = null;
     const s = parseHash(location.hash);
+    showCaption();
     pg.state = s; syncControls(s); send({ type: "settings", settings: s });
   });
 }
@@ -343,6 +411,12 @@ function buildNet(frame) {
         path.setAttribute("d", `M${x1},${y1} C${xm},${y1} ${xm},${y2} ${x2},${y2}`);
         path.id = `link-${k}-${i}-${j}`;
         path.addEventListener("click", () => editWeight("weight", k, i, j));
+        // The tooltip is filled on hover (updating hundreds of titles per frame is slow).
+        const title = document.createElementNS(ns, "title");
+        path.appendChild(title);
+        path.addEventListener("mouseenter", () => {
+          title.textContent = `weight ${pg.frame.weights[k][i][j]} (click to edit)`;
+        });
         svg.appendChild(path);
         pg.links.push({ path, k, i, j });
       });
@@ -406,11 +480,15 @@ function drawNet(frame) {
   for (const W of frame.weights) for (const row of W) for (const v of row) maxW = Math.max(maxW, Math.abs(v));
   for (const l of pg.links) {
     const w = frame.weights[l.k][l.i][l.j];
+    // Restyle a link only when its drawn look changes (sign, or width in 0.25 px steps):
+    // restyling hundreds of SVG paths every frame made the browser the bottleneck.
+    const look = (w >= 0 ? 1 : -1) * Math.round(4 * (0.5 + 6 * Math.abs(w) / maxW));
+    if (l.look === look) continue;
+    l.look = look;
     const c = w >= 0 ? POS : NEG;
     l.path.style.stroke = `rgb(${c[0]},${c[1]},${c[2]})`;
-    l.path.style.strokeWidth = String(0.5 + 6 * Math.abs(w) / maxW);
-    l.path.setAttribute("data-weight", w);
-    l.path.innerHTML = `<title>weight ${w} (click to edit)</title>`;
+    l.path.style.strokeWidth = String(Math.abs(look) / 4);
+
   }
   for (const b of pg.biases) {
     const v = frame.biases[b.k][b.j];
@@ -467,6 +545,49 @@ function drawHeat() {
     oc.getContext("2d").drawImage(off, 0, 0, oc.width, oc.height);
   }
   drawPoints(ctx, canvas.width);
+  if (!pg.hover) drawRegions(ctx, canvas.width);
+}
+
+function drawRegions(ctx, W) {
+  const r = pg.frame.regions, info = $("regions-info");
+  if (!pg.state.showRegions || !r) { info.textContent = ""; return; }
+  let text = r.note || "";
+  if (r.count !== undefined) text = `linear regions: ${r.count.toLocaleString("en")}` + (r.note ? ` (${r.note})` : "");
+  if (r.bound_shallow) text += ` · bound for one layer of ${pg.frame.settings.networkShape[0]} (Zaslavsky): ${BigInt(r.bound_shallow).toLocaleString("en")}`;
+  if (r.bound_deep) text += ` · deep bound (Montúfar et al.): ${BigInt(r.bound_deep).toLocaleString("en")}`;
+  info.textContent = text;
+  pg.regionCount = r.count === undefined ? null : r.count;
+  if (!r.polygons) return;
+  ctx.save();
+  ctx.lineWidth = 0.7; ctx.strokeStyle = "rgba(0,0,0,0.55)";
+  r.polygons.forEach((poly, i) => {
+    ctx.beginPath();
+    poly.forEach(([x, y], j) => {
+      const px = ((x + 6) / 12) * W, py = ((6 - y) / 12) * W;
+      if (j) ctx.lineTo(px, py); else ctx.moveTo(px, py);
+    });
+    ctx.closePath();
+    ctx.fillStyle = `hsla(${(i * 137.5) % 360}, 60%, 50%, 0.12)`;
+    ctx.fill(); ctx.stroke();
+  });
+  ctx.restore();
+}
+
+function drawGradients(f) {
+  const g = f.gradients, el = $("gradients");
+  if (!g) { el.innerHTML = ""; return; }
+  const rows = ["<div class='small'>gradient norm per layer (log scale)</div>"];
+  g.weight_grad.forEach((v, k) => {
+    const lg = v === null || v <= 0 ? -10 : Math.log10(v);
+    const w = Math.max(1, Math.min(180, ((lg + 10) / 11) * 180));
+    let extra = "";
+    if (k < g.dead.length && g.dead[k] > 0) extra += ` dead ${Math.round(100 * g.dead[k])}%`;
+    if (k < g.saturated.length && g.saturated[k] > 0) extra += ` saturated ${Math.round(100 * g.saturated[k])}%`;
+    const name = k < g.weight_grad.length - 1 ? `layer ${k + 1}` : "output";
+    rows.push(`<div class="row"><span class="lbl">${name}</span><span class="bar" style="width:${w}px"></span>` +
+      `<span class="val">${v === null ? "\u2013" : v.toExponential(1)}${extra}</span></div>`);
+  });
+  el.innerHTML = rows.join("");
 }
 
 function pointColour(y) {
@@ -563,6 +684,7 @@ function onFrame(f) {
     drawNet(f);
     drawHeat();
     drawChart();
+    drawGradients(f);
     const last = pg.history[pg.history.length - 1] || [0, null, null, null, null];
     $("epoch").textContent = String(f.epoch).padStart(6, "0").replace(/(\d{3})(\d{3})$/, "$1,$2");
     $("loss-train").textContent = fmt(last[1], 3); $("loss-test").textContent = fmt(last[2], 3);
@@ -578,6 +700,7 @@ function onFrame(f) {
 
 /* ------------------------------------------------------------------ start */
 pg.state = parseHash(location.hash);
+showCaption();
 wireControls();
 drawLegend();
 syncControls(pg.state);
