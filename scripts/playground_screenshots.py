@@ -16,18 +16,40 @@ import sys
 import time
 from pathlib import Path
 
+from PIL import Image
 from playwright.sync_api import sync_playwright
 
 SHOTS = [
     # (file, URL hash, epochs to train, element to hover or None)
-    ("playground.png", "#dataset=spiral&networkShape=8,8,4&activation=tanh&learningRate=0.03"
-     "&optimizer=adam&x=true&y=true&sinX=true&sinY=true&noise=10&seed=3", 300, None),
-    ("playground-multiclass.png", "#dataset=blobs&classes=4&networkShape=6&activation=relu"
-     "&optimizer=adam&learningRate=0.01&noise=10&showTestData=true&seed=1", 80, None),
-    ("playground-hover.png", "#dataset=xor&networkShape=4,2&learningRate=0.1&seed=1", 150,
-     "#neuron-0-1"),
-    ("playground-regression.png", "#problem=regression&regDataset=reg-gauss&networkShape=8,6"
-     "&activation=tanh&optimizer=adam&learningRate=0.01&seed=2", 300, None),
+    (
+        "playground.png",
+        "#dataset=spiral&networkShape=8,8,4&activation=tanh&learningRate=0.03"
+        "&optimizer=adam&x=true&y=true&sinX=true&sinY=true&noise=10&seed=3",
+        300,
+        None,
+    ),
+    (
+        "playground-multiclass.png",
+        "#dataset=blobs&classes=4&networkShape=6&activation=relu"
+        "&optimizer=adam&learningRate=0.01&noise=10&showTestData=true&seed=1",
+        80,
+        None,
+    ),
+    (
+        "playground-hover.png",
+        "#dataset=xor&networkShape=4,2&learningRate=0.1&seed=1",
+        150,
+        "#neuron-0-1",
+    ),
+    (
+        "playground-regression.png",
+        "#problem=regression&regDataset=reg-gauss&networkShape=8,6"
+        "&activation=tanh&optimizer=adam&learningRate=0.01&seed=2",
+        300,
+        None,
+    ),
+    ("playground-regions.png", "#preset=deep-vs-shallow", 80, None),
+    ("playground-vanishing.png", "#preset=vanishing", 40, None),
 ]
 
 
@@ -60,6 +82,11 @@ def main() -> int:
                     page.hover(hover)
                     time.sleep(0.3)
                 page.screenshot(path=str(out / name))
+                # 256 colours: a third of the size, no visible change on this flat page.
+                img = Image.open(out / name).convert("RGB")
+                img.convert("P", palette=Image.Palette.ADAPTIVE, colors=256).save(
+                    out / name, optimize=True
+                )
                 print(out / name, (out / name).stat().st_size, "bytes")
                 page.close()
             browser.close()

@@ -336,7 +336,8 @@ function paint(canvas, values, n, discretize) {
 }
 
 /* ------------------------------------------------------------------ the network view */
-const NODE = 40, COL = 110, TOP = 40, ROW = 52;
+const NODE = 40, TOP = 40, ROW = 52;
+let COL = 110;  // column spacing, narrowed so that 8 hidden layers fit the panel
 let netBuilt = "";
 
 function nodePos(layer, i) { return { x: 60 + layer * COL, y: TOP + i * ROW }; }
@@ -354,6 +355,7 @@ function buildNet(frame) {
   const active = FEATURES.filter((f) => s[f[0]]);
   const layers = [FEATURES.length, ...s.networkShape, frame.shape[frame.shape.length - 1]];
   let maxRows = Math.max(...layers);
+  COL = Math.max(58, Math.min(110, Math.floor((net.clientWidth - 110) / (layers.length - 1))));
   net.style.height = (TOP + maxRows * ROW + 20) + "px";
   pg.nodes = [];
   // Input column: every feature, the inactive ones dimmed; a click toggles it.
@@ -371,12 +373,16 @@ function buildNet(frame) {
   s.networkShape.forEach((width, k) => {
     const head = document.createElement("div");
     head.className = "layer-head";
-    head.style.left = (nodePos(k + 1, 0).x - 25) + "px";
+    const hw = Math.min(100, COL - 4);
+    head.style.left = (nodePos(k + 1, 0).x + NODE / 2 - hw / 2) + "px";
+    head.style.width = hw + "px";
     head.style.top = "-4px";
+    const noun = COL >= 100 ? ` neuron${width > 1 ? "s" : ""}` : "";
     head.innerHTML = `<button class="plus" title="Add a neuron">+</button>` +
-      `<button class="minus" title="Remove a neuron">\u2212</button> ${width} neuron${width > 1 ? "s" : ""}<br>`;
+      `<button class="minus" title="Remove a neuron">\u2212</button> ${width}${noun}<br>`;
     const sel = document.createElement("select");
     sel.title = "This layer's activation";
+    sel.style.width = (hw - 4) + "px";
     fillSelect(sel, pg.choices ? pg.choices.activations : [acts[k]]);
     sel.value = acts[k];
     sel.addEventListener("change", () => {
