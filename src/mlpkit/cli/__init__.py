@@ -30,6 +30,7 @@ import argparse
 import importlib
 import os
 import sys
+import warnings
 from types import ModuleType
 
 from ..datasets.files import DataSpecError
@@ -77,8 +78,36 @@ def build_parser() -> argparse.ArgumentParser:
     return p
 
 
+def _one_line_warning(message, category, filename, lineno, file=None, line=None) -> None:  # type: ignore[no-untyped-def]
+    print(f"mlpkit: warning: {str(message).splitlines()[0]}", file=sys.stderr)
+
+
+def _quiet_pipe() -> int:
+    """The reader of standard output went away (``mlpkit predict ... | head``): stop
+    without a traceback, and without a second error when Python flushes at exit."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass
+    return 128 + 13  # what a shell reports for a process ended by SIGPIPE, as `seq` is
+
+
 def main(argv: list[str] | None = None) -> int:
-    """Run the command line; returns the exit code (0 success, 1 error, 2 usage error)."""
+    """Run the command line; returns the exit code (0 success, 1 error, 2 usage error,
+    130 interrupted, 141 output pipe closed).
+
+    Warnings print as one ``mlpkit: warning:`` line; NumPy's floating-point warnings
+    (overflow in a matmul, ...) are not printed at all: the engine reports what they
+    lead to (divergence, non-finite values) in words.
+    """
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        warnings.showwarning = _one_line_warning
+        return _main(argv)
+
+
+def _main(argv: list[str] | None) -> int:
     from ..io import ModelFileError
 
     argv = list(sys.argv[1:] if argv is None else argv)
@@ -95,7 +124,11 @@ def main(argv: list[str] | None = None) -> int:
         if args.command is None:
             parser.print_help()
             return 2
-        return int(args.func(args))
+        code = int(args.func(args))
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
+    except BrokenPipeError:
+        return _quiet_pipe()
     except CLIError as exc:
         if debug:
             raise

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import io as io_text
 import json
 import sys
 from pathlib import Path
@@ -11,7 +12,7 @@ from pathlib import Path
 import numpy as np
 
 from .. import io
-from .common import CLIError, metrics, model_data
+from .common import CLIError, add_header_option, check_outputs, metrics, model_data
 
 __all__ = ["add_parser", "cmd_evaluate", "cmd_info", "cmd_predict"]
 
@@ -42,6 +43,7 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
 
 def cmd_predict(args: argparse.Namespace) -> int:
+    check_outputs([("--out", args.out)], [("--data", args.data), ("model", args.model)])
     model = io.load(args.model)
     data = model_data(args, model, need_target=False)
     pred = model.predict(data.X)
@@ -53,21 +55,21 @@ def cmd_predict(args: argparse.Namespace) -> int:
         P = model.predict_proba(data.X)
         labels = model.classes if model.classes is not None else range(P.shape[1])
         header += [f"proba_{c}" for c in labels]
-    out = open(args.out, "w", newline="") if args.out else sys.stdout
-    try:
-        w = csv.writer(out)
-        w.writerow(header)
-        for i in range(len(pred)):
-            vals = np.atleast_1d(pred[i])
-            # Floats with float32's precision (8 significant digits), labels as they are.
-            row = [f"{v:.8g}" for v in vals] if vals.dtype.kind == "f" else vals.tolist()
-            if P is not None:
-                row += [f"{p:.6g}" for p in P[i]]
-            w.writerow(row)
-    finally:
-        if args.out:
-            out.close()
+    # A file is written whole and atomically (no half-written predictions); standard
+    # output row by row, so `| head` sees the first rows at once.
+    out = io_text.StringIO() if args.out else sys.stdout
+    w = csv.writer(out, lineterminator="\n")
+    w.writerow(header)
+    for i in range(len(pred)):
+        vals = np.atleast_1d(pred[i])
+        # Floats with float32's precision (8 significant digits), labels as they are.
+        row = [f"{v:.8g}" for v in vals] if vals.dtype.kind == "f" else vals.tolist()
+        if P is not None:
+            row += [f"{p:.6g}" for p in P[i]]
+        w.writerow(row)
     if args.out:
+        assert isinstance(out, io_text.StringIO)
+        io.atomic_write_bytes(args.out, out.getvalue().encode())
         print(f"wrote {len(pred)} predictions to {args.out}", file=sys.stderr)
     return 0
 
@@ -89,6 +91,23 @@ def cmd_info(args: argparse.Namespace) -> int:
     return 0
 
 
+def _data_options(p: argparse.ArgumentParser) -> None:
+    add_header_option(p)
+    p.add_argument(
+        "--match-by-position",
+        action="store_true",
+        help="use the file's columns in order, whatever their names (default: match the "
+        "model's feature names and refuse a file without them)",
+    )
+    p.add_argument(
+        "--data-seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed of a synthetic built-in dataset (default: the one the model was trained on)",
+    )
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     """Register ``evaluate``, ``predict`` and ``info``."""
     e = sub.add_parser("evaluate", help="metrics of a model file on data")
@@ -96,6 +115,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     e.add_argument("--data", required=True)
     e.add_argument("--target")
     e.add_argument("--json", action="store_true")
+    _data_options(e)
     e.set_defaults(func=cmd_evaluate)
 
     pr = sub.add_parser("predict", help="predictions as CSV")
@@ -104,6 +124,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     pr.add_argument("--target", help="a column to drop from the input")
     pr.add_argument("--out", help="CSV file (default: standard output)")
     pr.add_argument("--proba", action="store_true", help="add class probabilities")
+    _data_options(pr)
     pr.set_defaults(func=cmd_predict)
 
     i = sub.add_parser("info", help="architecture, parameters, training summary")

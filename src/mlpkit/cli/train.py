@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import argparse
+import contextlib
 import math
 import sys
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from ..datasets.files import infer_task, load_data
-from .common import CLIError, metrics
+from ..datasets.files import infer_task, load_data, takes_seed
+from .common import CLIError, add_header_option, check_outputs, check_range, fingerprint, metrics
 
 __all__ = ["add_parser", "run"]
 
@@ -76,23 +79,73 @@ def _check_matplotlib() -> Any:
     return plt
 
 
+@contextlib.contextmanager
+def _announce(message: str | None, after_s: float = 0.5) -> Iterator[None]:
+    """Print ``message`` to stderr if the block is still running after ``after_s``
+    seconds: a slow load says what it is doing within a second, a fast one (or one that
+    fails at once with a one-line error) prints nothing extra."""
+    if message is None:
+        yield
+        return
+    timer = threading.Timer(after_s, lambda: print(message, file=sys.stderr, flush=True))
+    timer.daemon = True
+    timer.start()
+    try:
+        yield
+    finally:
+        timer.cancel()
+
+
+def _check_same_data(path: str, stored: dict[str, Any], run: dict[str, Any], source: str) -> None:
+    """Refuse to resume on data other than the data the checkpoint was trained on."""
+    if stored.get("data_seed", run["data_seed"]) != run["data_seed"] and takes_seed(source):
+        raise CLIError(
+            f"{path}: written by a run on {source} drawn with data seed {stored['data_seed']}, "
+            f"this command draws it with {run['data_seed']}. Resume with the same --seed / "
+            "--data-seed.",
+            2,
+        )
+    old = stored.get("data_fingerprint")
+    if old is not None and old != run["data_fingerprint"]:
+        raise CLIError(
+            f"{path}: written by a run on different data (fingerprint {old}; {source} now has "
+            f"{run['data_fingerprint']}). Resume on the data the run started with, or start "
+            "a new run."
+        )
+
+
 def run(args: argparse.Namespace) -> int:
     from .. import io
     from ..network import MLP
     from ..training import Trainer
 
     plt = _check_matplotlib() if args.plot else None
-    for option, target in (("--out", args.out), ("--checkpoint", args.checkpoint)):
-        # Fail now, not after an hour of training.
-        if target and not Path(target).resolve().parent.is_dir():
-            raise CLIError(
-                f"{option} {target}: the directory {Path(target).parent} does not exist; "
-                "create it first."
-            )
     if args.checkpoint_every < 1:
         raise CLIError(f"--checkpoint-every must be >= 1; got {args.checkpoint_every}.", 2)
     hidden = _parse_hidden(args.hidden)
-    data = load_data(args.data, args.target, need_target=True)
+    # Fail now, not after an hour of training.
+    data_in = ("--data", args.data)
+    check_outputs(
+        [("--out", args.out)],
+        [data_in, ("--resume", args.resume), ("--checkpoint", args.checkpoint)],
+    )
+    check_outputs([("--checkpoint", args.checkpoint)], [data_in])  # == --resume: resuming
+    if args.plot is not None:
+        check_outputs([("--plot", args.plot)], [data_in], directory=True)
+    data_seed = args.seed if args.data_seed is None else args.data_seed
+    seeded = f" (data seed {data_seed})" if takes_seed(args.data.partition(":")[0]) else ""
+    with _announce(None if args.quiet else f"loading   {args.data}{seeded} ..."):
+        data = load_data(
+            args.data,
+            args.target,
+            need_target=True,
+            header=args.header,
+            task=args.task,
+            random_state=data_seed,
+        )
+    for note in data.notes:
+        print(note, file=sys.stderr)
+    check_range(data, np.dtype(args.dtype))
     assert data.y is not None
     task = infer_task(data, args.task)
     y_raw = data.y
@@ -150,14 +203,17 @@ def run(args: argparse.Namespace) -> int:
         x_scale=x_scale,
         y_mean=y_mean,
         y_scale=y_scale,
-        feature_names=data.feature_names,
+        # Unnamed columns (NumPy files, no header) are matched by position later.
+        feature_names=data.feature_names if data.named else None,
         target_name=data.target_name,
         ravel=True,
-        info={"data": data.source},
+        info={"data": data.source, **({"data_seed": data_seed} if takes_seed(data.source) else {})},
     )
     Xs = model.transform(X)
     Ys = Y if y_mean is None else (Y - y_mean) / y_scale
-    run = {k: getattr(args, k) for k in _RUN_KEYS}
+    run: dict[str, Any] = {k: getattr(args, k) for k in _RUN_KEYS}
+    run["data_seed"] = data_seed
+    run["data_fingerprint"] = fingerprint(X, y_raw)
     callbacks = []
     if args.checkpoint:
         callbacks.append(io.checkpoint_callback(args.checkpoint, args.checkpoint_every, model, run))
@@ -177,9 +233,12 @@ def run(args: argparse.Namespace) -> int:
         )
     except (ValueError, TypeError) as exc:
         raise CLIError(str(exc), 2) from None
+    if not args.quiet:
+        print(f"training  {net!r} on {len(tr)} samples", file=sys.stderr, flush=True)
     done = False
     if args.resume:
         ck = io.load_checkpoint(args.resume)
+        _check_same_data(args.resume, ck["run"], run, data.source)
         diff = [k for k in _RUN_KEYS if ck["run"].get(k) != run[k]]
         if diff:
             k = diff[0]
@@ -292,7 +351,13 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--target",
         help="target column of a CSV/NPY file (name or 0-based number; default: the last column)",
     )
-    t.add_argument("--task", choices=["auto", "classification", "regression"], default="auto")
+    t.add_argument(
+        "--task",
+        choices=["auto", "classification", "regression"],
+        default="auto",
+        help="default: built-in datasets know theirs; a file's target is classification when "
+        "it holds labels or few distinct integers",
+    )
     t.add_argument(
         "--hidden",
         default="64",
@@ -313,7 +378,17 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     t.add_argument("--early-stopping", action="store_true")
     t.add_argument("--patience", type=int, default=10)
     t.add_argument("--weight-decay", type=float, default=0.0)
-    t.add_argument("--seed", type=int, default=0)
+    t.add_argument(
+        "--seed", type=int, default=0, help="seed of the weights, the split and the data"
+    )
+    t.add_argument(
+        "--data-seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help="seed of a synthetic built-in dataset (rings, banana...; default: --seed)",
+    )
+    add_header_option(t)
     t.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     t.add_argument(
         "--no-standardize",

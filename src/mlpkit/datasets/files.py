@@ -18,10 +18,13 @@ Examples
 from __future__ import annotations
 
 import csv
+import inspect
+import io
 import os
-import sys
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -37,6 +40,7 @@ __all__ = [
     "load_builtin",
     "load_data",
     "split_builtin",
+    "takes_seed",
 ]
 
 
@@ -51,6 +55,7 @@ class Data:
     Attributes
     ----------
     X : ndarray of shape (n_samples, n_features), float64
+        Finite values only (checked when read).
     y : ndarray of shape (n_samples,) or None
         Labels (str or int64) or values (float64); None when the data has no target.
     source : str
@@ -61,6 +66,15 @@ class Data:
         Known for built-in datasets ("classification" or "regression").
     columns : list of str
         All columns of a file, in order.
+    named : bool
+        Whether the columns have real names (a header row, a built-in dataset), so that
+        they can be matched to a model's features by name.
+    lines : list of int or None
+        For text files, the line of the file each sample came from (1-based).
+    feature_columns : list of int
+        For files, the 0-based file column of each column of ``X``.
+    notes : list of str
+        Things the reader assumed that a user should hear about (one line each).
     """
 
     X: np.ndarray
@@ -70,6 +84,23 @@ class Data:
     target_name: str | None = None
     task: str | None = None
     columns: list[str] = field(default_factory=list)
+    named: bool = True
+    lines: list[int] | None = None
+    feature_columns: list[int] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    def where(self, row: int, feature: int | None = None) -> str:
+        """``"FILE: line L, column 'c'"`` (or ``row R`` for binary files) for sample
+        ``row`` and column ``feature`` of ``X``, for error messages."""
+        at = f"line {self.lines[row]}" if self.lines is not None else f"row {row}"
+        if feature is None:
+            return f"{self.source}: {at}"
+        if self.named:
+            col = f"column {self.feature_names[feature]!r}"
+        else:
+            cols = self.feature_columns or list(range(self.X.shape[1]))
+            col = f"column {cols[feature] + 1}"
+        return f"{self.source}: {at}, {col}"
 
 
 #: Suffixes that make a ``--data`` argument a file rather than a dataset name.
@@ -99,8 +130,24 @@ def split_builtin(spec: str) -> tuple[str, str | None] | None:
     return None
 
 
-def load_builtin(name: str, arg: str | None = None) -> Data:
+def takes_seed(name: str) -> bool:
+    """Whether the built-in dataset ``name`` is drawn at random (takes ``random_state``)."""
+    spec = registry.DATASETS.get(name)
+    return spec is not None and "random_state" in inspect.signature(spec.loader).parameters
+
+
+def load_builtin(name: str, arg: str | None = None, random_state: int | None = None) -> Data:
     """A registered dataset as :class:`Data` (``arg``: see :data:`DATASET_ARG`).
+
+    Parameters
+    ----------
+    name : str
+    arg : str, optional
+        The argument after the colon (``mnist:DIR``).
+    random_state : int, optional
+        Seed of the synthetic datasets (ignored by fixed ones such as digits): the same
+        seed gives the same samples, so ``train``, ``evaluate`` and ``--resume`` all see
+        the same data.
 
     Raises
     ------
@@ -120,17 +167,22 @@ def load_builtin(name: str, arg: str | None = None) -> Data:
             f"unknown dataset {name!r}. Built-in datasets: {', '.join(registry.available())}; "
             "or give a .csv / .npy file."
         )
+    kwargs: dict[str, Any] = {needs[0]: arg} if needs else {}
+    if random_state is not None and takes_seed(name):
+        kwargs["random_state"] = random_state
     try:
-        ds = registry.load(name, **({needs[0]: arg} if needs else {}))
+        ds = registry.load(name, **kwargs)
     except (OSError, ValueError, TypeError) as exc:
         raise ValueError(f"could not load dataset {name!r}: {exc}") from None
+    X = np.asarray(ds.X, dtype=np.float64)
     return Data(
-        X=np.asarray(ds.X, dtype=np.float64),
+        X=X,
         y=np.asarray(ds.y),
         source=name,
         feature_names=list(ds.feature_names),
         target_name="target",
         task=ds.task,
+        feature_columns=list(range(X.shape[1])),
     )
 
 
@@ -142,32 +194,86 @@ def _is_number(s: str) -> bool:
         return False
 
 
-def _read_table(path: Path) -> tuple[list[str], list[list[str]], bool]:
-    """(column names, rows of cells, whether the file had a header row)."""
-    delimiter = "\t" if path.suffix.lower() == ".tsv" else ","
+def _col(names: list[str], c: int, header: bool) -> str:
+    return f"column {names[c]!r}" if header else f"column {c + 1}"
+
+
+def _detect_header(path: Path, first: list[str], body: list[list[str]]) -> bool:
+    """Whether line 1 names the columns.
+
+    It does when some column holds numbers below a non-number on line 1. When only
+    label columns have text on line 1, it is a header only if those words occur nowhere
+    below while the labels do repeat (``species`` above ``setosa, setosa, ...``); a
+    word that occurs again (``setosa``) is data. Anything else is ambiguous and refused.
+    """
+    sample = body[:200]
+    numeric_col = [
+        all(_is_number(r[j]) or not r[j].strip() for r in sample) for j in range(len(first))
+    ]
+    if any(numeric_col[j] and first[j] and not _is_number(first[j]) for j in range(len(first))):
+        return True
+    texts = [j for j, c in enumerate(first) if c and not _is_number(c)]
+    if not texts:
+        return False
+    below = [{r[j].strip() for r in body} for j in texts]
+    if any(first[j] in vals for j, vals in zip(texts, below)):
+        return False
+    if all(len(vals) < len(body) for vals in below):
+        return True
+    raise ValueError(
+        f"{path}: cannot tell whether line 1 ({', '.join(first[:6])}) names the columns or "
+        "holds data: say which with --header or --no-header."
+    )
+
+
+def _sniff_delimiter(path: Path, line: str) -> str | None:
+    if path.suffix.lower() == ".tsv" or ("\t" in line and "," not in line):
+        return "\t"
+    if "," in line or path.suffix.lower() == ".csv":
+        return ","
+    return None  # whitespace-separated (np.savetxt's default)
+
+
+def _read_table(
+    path: Path, header: bool | None
+) -> tuple[list[str], list[list[str]], list[int], bool]:
+    """(column names, rows of cells, each row's line number, whether there was a header)."""
     try:
         with open(path, newline="", encoding="utf-8-sig") as fh:
-            rows = [
-                r for r in csv.reader(fh, delimiter=delimiter) if r and any(c.strip() for c in r)
-            ]
+            text = fh.read()
     except UnicodeDecodeError:
         raise ValueError(f"{path}: not a text CSV file (cannot decode it as UTF-8).") from None
+    first_line = next((ln for ln in text.splitlines() if ln.strip()), "")
+    delimiter = _sniff_delimiter(path, first_line)
+    rows: list[list[str]] = []
+    lines: list[int] = []
+    if delimiter is None:
+        for n, ln in enumerate(text.splitlines(), start=1):
+            if ln.strip():
+                rows.append(ln.split())
+                lines.append(n)
+    else:
+        reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+        for r in reader:
+            if r and any(c.strip() for c in r):
+                rows.append(r)
+                lines.append(reader.line_num)
     if not rows:
         raise ValueError(f"{path}: the file is empty; it needs rows of comma-separated numbers.")
     first = [c.strip() for c in rows[0]]
-    has_header = not all(_is_number(c) for c in first)
-    names = first if has_header else [str(i) for i in range(len(first))]
-    body = rows[1:] if has_header else rows
-    if not body:
-        raise ValueError(f"{path}: the file has a header but no data rows.")
-    for i, r in enumerate(body):
-        if len(r) != len(names):
-            line = i + (2 if has_header else 1)
+    for r, n in zip(rows, lines):
+        if len(r) != len(first):
             raise ValueError(
-                f"{path}: line {line} has {len(r)} cells but the file has {len(names)} columns. "
+                f"{path}: line {n} has {len(r)} cells but line {lines[0]} has {len(first)}. "
                 "Every row needs one value per column."
             )
-    return names, body, has_header
+    if header is None:
+        header = _detect_header(path, first, rows[1:]) if len(rows) > 1 else False
+    names = first if header else [str(i) for i in range(len(first))]
+    body, body_lines = (rows[1:], lines[1:]) if header else (rows, lines)
+    if not body:
+        raise ValueError(f"{path}: the file has a header but no data rows.")
+    return names, body, body_lines, header
 
 
 def _column_index(target: str, names: list[str], path: Path) -> int:
@@ -187,22 +293,84 @@ def _column_index(target: str, names: list[str], path: Path) -> int:
 
 
 def _numeric(
-    cells: list[list[str]], cols: list[int], names: list[str], path: Path, header: bool
+    cells: list[list[str]],
+    cols: list[int],
+    names: list[str],
+    path: Path,
+    header: bool,
+    lines: list[int],
 ) -> np.ndarray:
-    out = np.empty((len(cells), len(cols)), dtype=np.float64)
-    for i, row in enumerate(cells):
-        for j, c in enumerate(cols):
-            cell = row[c].strip()
-            try:
-                out[i, j] = float(cell)
-            except ValueError:
-                line = i + (2 if header else 1)
-                what = "is empty" if not cell else f"holds {cell!r}, which is not a number"
-                raise ValueError(
-                    f"{path}: line {line}, column {names[c]!r} {what}. Feature columns must be "
-                    "numeric: fix or remove that row (only the target column may hold labels)."
-                ) from None
+    try:  # NumPy parses the strings in C; on failure, find the cell to name
+        out = np.array([[row[c] for c in cols] for row in cells], dtype=np.float64)
+    except ValueError:
+        out = np.empty((len(cells), len(cols)), dtype=np.float64)
+        for i, row in enumerate(cells):
+            for j, c in enumerate(cols):
+                cell = row[c].strip()
+                try:
+                    out[i, j] = float(cell)
+                except ValueError:
+                    what = "is empty" if not cell else f"holds {cell!r}, which is not a number"
+                    raise ValueError(
+                        f"{path}: line {lines[i]}, {_col(names, c, header)} {what}. Feature "
+                        "columns must be numeric: fix or remove that row (only the target "
+                        "column may hold labels)."
+                    ) from None
+    bad = np.argwhere(~np.isfinite(out))
+    if bad.size:
+        i, j = bad[0]
+        raise ValueError(
+            f"{path}: line {lines[i]}, {_col(names, cols[j], header)} holds {out[i, j]}: "
+            "NaN and infinite values cannot be fed to a network. Fix or remove that row."
+        )
     return out
+
+
+def _target_values(
+    body: list[list[str]],
+    col: int,
+    names: list[str],
+    path: Path,
+    header: bool,
+    lines: list[int],
+    task: str,
+) -> np.ndarray:
+    cells = [r[col].strip() for r in body]
+    where = _col(names, col, header)
+    for i, c in enumerate(cells):
+        if not c:
+            raise ValueError(
+                f"{path}: line {lines[i]}, {where} (the target) is empty. Every row needs a "
+                "target: fill it in or remove the row."
+            )
+    numeric = [_is_number(c) for c in cells]
+    if all(numeric):
+        vals = np.array(cells, dtype=np.float64)
+        bad = np.flatnonzero(~np.isfinite(vals))
+        if bad.size:
+            i = bad[0]
+            raise ValueError(
+                f"{path}: line {lines[i]}, {where} (the target) holds {cells[i]!r}: NaN and "
+                "infinite targets cannot be learned. Fix or remove that row."
+            )
+        if task != "regression" and np.all(vals == np.round(vals)) and np.all(np.abs(vals) < 2**53):
+            return vals.astype(np.int64)
+        return vals
+    # Mostly numbers with a few words is a typo, not a set of labels: a price column with
+    # one "n/a" must not turn into an 80-class classification.
+    if task == "regression" or (task != "classification" and sum(numeric) * 2 >= len(cells)):
+        i = numeric.index(False)
+        raise ValueError(
+            f"{path}: line {lines[i]}, {where} (the target) holds {cells[i]!r} among numbers. "
+            "Fix that cell, or pass --task classification to treat every value as a label."
+        )
+    return np.array(cells)
+
+
+def _generic(names: list[str]) -> bool:
+    """Column labels a reader invents for unnamed columns (``3``, ``x3``): models saved
+    before unnamed columns were stored without names carry these."""
+    return all(re.fullmatch(r"x?\d+", n) for n in names)
 
 
 def load_data(
@@ -212,53 +380,150 @@ def load_data(
     need_target: bool,
     model_features: list[str] | None = None,
     model_target: str | None = None,
+    header: bool | None = None,
+    match_by_position: bool = False,
+    task: str = "auto",
+    random_state: int | None = None,
 ) -> Data:
-    """Read ``--data``: a built-in dataset name, or a CSV / TSV / NPY / NPZ file.
+    """Read ``--data``: a built-in dataset name, or a CSV / TSV / TXT / NPY / NPZ file.
 
-    For files, ``target`` names the target column (a header name or a 0-based number);
-    without it, training uses the last column, and prediction uses the model's feature
-    names when the file has a header.
+    Parameters
+    ----------
+    spec : str
+        A dataset name (``rings``, ``mnist:DIR``) or a path.
+    target : str or None
+        The target column (a header name or a 0-based number); without it, training
+        uses the last column and prediction the model's target name when present.
+    need_target : bool
+        Whether a target column is required (training).
+    model_features, model_target : optional
+        A trained model's feature and target names: the file's columns are matched to
+        them by name, and a file whose names do not match is refused.
+    header : bool or None
+        Whether line 1 of a text file names the columns; None detects it.
+    match_by_position : bool
+        Take the file's (non-target) columns in order, whatever their names.
+    task : {"auto", "classification", "regression"}
+        How to read the target: "regression" refuses labels; "auto" refuses a mostly
+        numeric column with a stray word.
+    random_state : int, optional
+        Seed for synthetic built-in datasets (see :func:`load_builtin`).
+
+    Returns
+    -------
+    Data
+
+    Raises
+    ------
+    DataSpecError
+        An unknown dataset name or target column.
+    ValueError
+        Anything wrong with the file, naming it and the line and column.
     """
     with_arg = split_builtin(spec)
     if with_arg is not None:
-        return load_builtin(*with_arg)
-    if not is_file_arg(spec):
-        return load_builtin(spec)
-    path = Path(spec)
+        data = load_builtin(*with_arg, random_state=random_state)
+    elif not is_file_arg(spec):
+        data = load_builtin(spec, random_state=random_state)
+    else:
+        data = _load_file(Path(spec), target, need_target, model_features, model_target,
+                          header, match_by_position, task)  # fmt: skip
+    if model_features and not match_by_position:
+        data = _match_names(data, list(model_features))
+    return data
+
+
+def _shown(names: list[str], k: int = 8) -> str:
+    return ", ".join(names[:k]) + (", ..." if len(names) > k else "")
+
+
+def _match_names(data: Data, model_features: list[str]) -> Data:
+    """``data``'s columns reordered to the model's features; refuses names that differ."""
+    if data.feature_names == model_features:
+        return data
+    how = "or pass --match-by-position to use the columns in the order they are in"
+    if not data.named:
+        if _generic(model_features) or len(data.feature_names) != len(model_features):
+            # Neither side has names, so position is all there is; or the widths differ,
+            # which the caller reports as such.
+            return data
+        raise ValueError(
+            f"{data.source} has no column names, so its columns cannot be matched to the "
+            f"model's features ({_shown(model_features)}): "
+            f"add a header line, {how}."
+        )
+    missing = [f for f in model_features if f not in data.feature_names]
+    if missing:
+        shown = _shown([repr(m) for m in missing], 5)
+        raise ValueError(
+            f"{data.source} has no column {shown} that the model was trained on (it has "
+            f"{_shown(data.feature_names)}): "
+            f"rename the columns, {how}."
+        )
+    order = [data.feature_names.index(f) for f in model_features]
+    extra = [n for n in data.feature_names if n not in model_features]
+    if extra:
+        data.notes.append(
+            f"note: ignoring {len(extra)} column(s) of {data.source} the model does not use: "
+            f"{_shown(extra, 5)}."
+        )
+    cols = data.feature_columns or list(range(data.X.shape[1]))
+    data.X = data.X[:, order]
+    data.feature_names = list(model_features)
+    data.feature_columns = [cols[i] for i in order]
+    return data
+
+
+def _load_file(
+    path: Path,
+    target: str | None,
+    need_target: bool,
+    model_features: list[str] | None,
+    model_target: str | None,
+    header: bool | None,
+    match_by_position: bool,
+    task: str,
+) -> Data:
     if not path.exists():
         raise ValueError(f"{path}: no such file. Check the path given to --data.")
     if path.is_dir():
         raise ValueError(
             f"{path}: is a directory; --data needs a .csv / .npy file or a dataset name."
         )
-    suffix = path.suffix.lower()
-    if suffix in (".npy", ".npz"):
-        return _load_numpy(path, target, need_target)
-    names, body, header = _read_table(path)
+    if path.suffix.lower() in (".npy", ".npz"):
+        return _load_numpy(path, target, need_target, task)
+    names, body, lines, has_header = _read_table(path, header)
+    notes: list[str] = []
     t_idx: int | None = None
     if target is not None:
         t_idx = _column_index(target, names, path)
-    elif model_features and header and all(f in names for f in model_features):
-        feat = [names.index(f) for f in model_features]
-        if model_target in names:
-            t_idx = names.index(model_target)
-        X = _numeric(body, feat, names, path, header)
-        y = _target_values(body, t_idx) if t_idx is not None else None
-        return Data(X, y, str(path), list(model_features), model_target, columns=names)
-    elif model_target is not None and header and model_target in names:
+    elif model_target is not None and model_target in names and (has_header or model_features):
         t_idx = names.index(model_target)
     elif need_target:
         t_idx = len(names) - 1
-        print(
+        notes.append(
             f"note: using the last column {names[t_idx]!r} of {path} as the target "
-            "(choose another with --target).",
-            file=sys.stderr,
+            "(choose another with --target)."
         )
     feat = [i for i in range(len(names)) if i != t_idx]
+    if model_features and has_header and not match_by_position:
+        # Only the model's columns are parsed: an unused text column (an id, a name)
+        # is no error.
+        used = [i for i in feat if names[i] in model_features]
+        if used:
+            extra = [names[i] for i in feat if i not in used]
+            if extra:
+                notes.append(
+                    f"note: ignoring {len(extra)} column(s) of {path} the model does not use: "
+                    f"{_shown(extra, 5)}."
+                )
+            feat = used
     if not feat:
         raise ValueError(f"{path}: no feature columns left besides the target.")
-    X = _numeric(body, feat, names, path, header)
-    y = _target_values(body, t_idx) if t_idx is not None else None
+    X = _numeric(body, feat, names, path, has_header, lines)
+    y = None
+    if t_idx is not None:
+        y = _target_values(body, t_idx, names, path, has_header, lines, task)
     return Data(
         X,
         y,
@@ -266,20 +531,24 @@ def load_data(
         [names[i] for i in feat],
         names[t_idx] if t_idx is not None else None,
         columns=names,
+        named=has_header,
+        lines=lines,
+        feature_columns=feat,
+        notes=notes,
     )
 
 
-def _target_values(body: list[list[str]], col: int) -> np.ndarray:
-    cells = [r[col].strip() for r in body]
-    if all(_is_number(c) for c in cells):
-        vals = np.array([float(c) for c in cells])
-        if np.all(vals == np.round(vals)) and np.all(np.abs(vals) < 2**53):
-            return vals.astype(np.int64)
-        return vals
-    return np.array(cells)
+def _finite(path: Path, arr: np.ndarray, what: str) -> None:
+    bad = np.argwhere(~np.isfinite(arr.reshape(len(arr), -1)))
+    if bad.size:
+        i, j = bad[0]
+        raise ValueError(
+            f"{path}: {what} row {i}, column {j} holds {arr.reshape(len(arr), -1)[i, j]}: NaN "
+            "and infinite values cannot be fed to a network. Fix or remove that row."
+        )
 
 
-def _load_numpy(path: Path, target: str | None, need_target: bool) -> Data:
+def _load_numpy(path: Path, target: str | None, need_target: bool, task: str) -> Data:
     try:
         loaded = np.load(path, allow_pickle=False)  # a crafted .npy must not run code
     except ValueError as exc:
@@ -301,14 +570,19 @@ def _load_numpy(path: Path, target: str | None, need_target: bool) -> Data:
             y = np.asarray(loaded["y"]) if "y" in keys else None
         if X.ndim != 2 or X.dtype.kind not in "fiub":
             raise ValueError(f"{path}: 'X' must be a 2-D numeric array; got {X.dtype} {X.shape}.")
+        _finite(path, X.astype(np.float64), "'X'")
+        if y is not None and y.dtype.kind == "f":
+            _finite(path, y, "'y'")
         names = [f"x{i + 1}" for i in range(X.shape[1])]
-        return Data(X.astype(np.float64), y, str(path), names, "y")
+        return Data(X.astype(np.float64), y, str(path), names, "y", named=False,
+                    feature_columns=list(range(X.shape[1])))  # fmt: skip
     arr = loaded
     if arr.ndim != 2 or arr.dtype.kind not in "fiub":
         raise ValueError(
             f"{path}: expected a 2-D numeric array (rows = samples, one column the target); got "
             f"{arr.dtype} of shape {arr.shape}."
         )
+    _finite(path, arr.astype(np.float64), "")
     names = [str(i) for i in range(arr.shape[1])]
     t_idx: int | None = None
     if target is not None:
@@ -319,7 +593,8 @@ def _load_numpy(path: Path, target: str | None, need_target: bool) -> Data:
     y = None
     if t_idx is not None:
         col = arr[:, t_idx]
-        y = col.astype(np.int64) if np.all(col == np.round(col)) else col.astype(np.float64)
+        integral = task != "regression" and np.all(col == np.round(col))
+        y = col.astype(np.int64) if integral else col.astype(np.float64)
     return Data(
         arr[:, feat].astype(np.float64),
         y,
@@ -327,6 +602,8 @@ def _load_numpy(path: Path, target: str | None, need_target: bool) -> Data:
         [f"x{i}" for i in feat],
         str(t_idx) if t_idx is not None else None,
         columns=names,
+        named=False,
+        feature_columns=feat,
     )
 
 
