@@ -29,18 +29,22 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import struct
 import tempfile
+import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .modelcheck import ModelFileError, check_config, check_tensors
 from .network import MLP
 
 __all__ = [
     "FORMAT_VERSION",
+    "MAX_FILE_BYTES",
     "Model",
     "ModelFileError",
     "as_model",
@@ -49,6 +53,7 @@ __all__ = [
     "load",
     "load_checkpoint",
     "read_config",
+    "remove_stale_temporaries",
     "save",
     "save_checkpoint",
 ]
@@ -59,20 +64,11 @@ FORMAT_VERSION = 1
 _META_KEY = "mlpkit"
 _MAX_HEADER = 100 * 1024 * 1024  # safetensors' own limit on the JSON header
 
+#: Largest model file :func:`load` reads (checked before reading). 2 GiB holds 500M
+#: float32 parameters, far beyond any MLP mlpkit trains.
+MAX_FILE_BYTES = 1 << 31
+
 Array = np.ndarray
-
-
-class ModelFileError(ValueError):
-    """A model or checkpoint file that cannot be read: the message names the file, says
-    what is wrong with it and what to do."""
-
-    def __init__(self, path: str | os.PathLike[str], problem: str, remedy: str = ""):
-        self.path = str(path)
-        self.problem = problem
-        msg = f"{self.path}: {problem}"
-        if remedy:
-            msg += f" {remedy}"
-        super().__init__(msg)
 
 
 def _mlpkit_version() -> str:
@@ -337,6 +333,54 @@ def _write_all(fh: Any, data: bytes) -> None:
         fh.write(view[start : start + (1 << 20)])
 
 
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)  # signal 0: only asks whether the process exists
+    except ProcessLookupError:
+        return False
+    except OSError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def remove_stale_temporaries(path: str | os.PathLike[str], max_age_s: float = 3600.0) -> list[Path]:
+    """Delete the temporary files that killed saves to ``path`` left behind.
+
+    :func:`atomic_write_bytes` names them ``.NAME.PID.XXXX.tmp``; one whose process no
+    longer exists is removed (one without a process id, from older versions, once it is
+    ``max_age_s`` old). Called by every save.
+
+    Returns
+    -------
+    list of Path
+        The files removed.
+    """
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    prefix = f".{path.name}."
+    removed: list[Path] = []
+    try:
+        candidates = [f for f in directory.iterdir() if f.name.startswith(prefix)]
+    except OSError:
+        return removed
+    for f in candidates:
+        if not f.name.endswith(".tmp") or not f.is_file():
+            continue
+        tag = f.name[len(prefix) :].split(".", 1)[0]
+        try:
+            stale = (
+                not _alive(int(tag))
+                if tag.isdigit()
+                else (time.time() - f.stat().st_mtime > max_age_s)
+            )
+            if stale:
+                f.unlink()
+                removed.append(f)
+        except OSError:
+            continue
+    return removed
+
+
 def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
     """Write ``data`` to ``path`` so that readers see the old file or the new one, never
     a mixture: write a temporary file in the same directory, fsync it, rename it over
@@ -347,7 +391,10 @@ def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
         raise FileNotFoundError(
             f"{path}: the directory {directory} does not exist; create it first."
         )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
+    remove_stale_temporaries(path)
+    # The writer's process id in the name lets a later save tell a killed save's file
+    # (process gone) from one still being written by another process.
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
     try:
         with os.fdopen(fd, "wb") as fh:
             _write_all(fh, data)
@@ -443,22 +490,48 @@ def save(model: Any, path: str | os.PathLike[str]) -> Path:
     """
     m = as_model(model)
     tensors, config = _model_payload(m)
+    _refuse_non_finite(path, tensors)
     return atomic_write_bytes(path, _encode(tensors, config))
+
+
+def _refuse_non_finite(path: str | os.PathLike[str], tensors: dict[str, Array]) -> None:
+    """A model with NaN or infinite weights is not saved (the file there stays)."""
+    for name, arr in tensors.items():
+        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+            raise ValueError(
+                f"{path}: not saved: the model's {name!r} holds non-finite values (training "
+                "diverged?). Lower the learning rate and train again; the file there, if any, "
+                "is unchanged."
+            )
 
 
 # ---------------------------------------------------------------------- decoding
 def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], bytes]:
     """Validate a file's framing and return (its mlpkit config, its bytes)."""
     p = Path(path)
-    if not p.exists():
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
         raise ModelFileError(
             p,
             "no such file.",
             "Check the path (train one with `mlpkit train --out PATH` or mlpkit.save).",
-        )
-    if p.is_dir():
+        ) from None
+    except OSError as exc:
+        raise ModelFileError(p, f"cannot be read ({exc.strerror or exc}).") from None
+    if stat.S_ISDIR(st.st_mode):
         raise ModelFileError(p, "is a directory, not a model file.")
-    data = p.read_bytes()
+    if not stat.S_ISREG(st.st_mode):
+        # /dev/zero, a FIFO, a socket: reading could block or never end.
+        raise ModelFileError(p, "is not a regular file (a device, pipe or socket).")
+    if st.st_size > MAX_FILE_BYTES:
+        raise ModelFileError(
+            p, f"is {st.st_size:,} bytes; model files are at most {MAX_FILE_BYTES:,} bytes."
+        )
+    with open(p, "rb") as fh:
+        data = fh.read(st.st_size + 1)  # bounded even if the file grows meanwhile
+    if len(data) > st.st_size:
+        raise ModelFileError(p, "changed while being read; try again once it is written.")
     not_model = "Give a file written by mlpkit.save or `mlpkit train --out`."
     if len(data) < 8:
         raise ModelFileError(p, f"is {len(data)} bytes long: empty or truncated.", not_model)
@@ -495,7 +568,7 @@ def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], bytes]:
             continue
         try:
             end = max(end, int(info["data_offsets"][1]))
-        except (TypeError, KeyError, IndexError, ValueError):
+        except (TypeError, KeyError, IndexError, ValueError, OverflowError):
             raise ModelFileError(p, f"has a corrupt entry for tensor {key!r}.") from None
     if 8 + n + end != len(data):
         raise ModelFileError(
@@ -519,6 +592,9 @@ def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], bytes]:
             f"{FORMAT_VERSION}.",
             "Upgrade mlpkit: pip install -U mlpkit.",
         )
+    # Sizes, widths, names and tensor shapes, in Python integers: nothing is allocated
+    # for a configuration that does not match its tensors.
+    check_config(p, config, header, len(data) - 8 - n)
     return config, data
 
 
@@ -527,9 +603,11 @@ def _tensors(path: str | os.PathLike[str], data: bytes) -> dict[str, Array]:
     from safetensors.numpy import load as st_load
 
     try:
-        return st_load(data)
+        tensors = st_load(data)
     except (SafetensorError, ValueError) as exc:
         raise ModelFileError(path, f"has damaged tensor data ({exc}).") from None
+    check_tensors(path, tensors)
+    return tensors
 
 
 def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -540,7 +618,7 @@ def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
 def _build(path: str | os.PathLike[str], config: dict[str, Any], tensors: dict[str, Array]):
     try:
         net = MLP.from_config(config["network"])
-    except (KeyError, TypeError, ValueError) as exc:
+    except Exception as exc:  # checked above; anything left is still the file's fault
         raise ModelFileError(path, f"describes a network mlpkit cannot build ({exc}).") from None
     params = tensors.get("params")
     if params is None or params.shape != (net.n_params,):
@@ -552,7 +630,9 @@ def _build(path: str | os.PathLike[str], config: dict[str, Any], tensors: dict[s
     classes = None
     c = config.get("classes")
     if c is not None:
-        classes = np.asarray(c["values"], dtype=np.dtype(c.get("dtype") or None))
+        code = np.dtype(c.get("dtype") or "U")
+        # Strings take their natural width (a stored "<U999999999" must not allocate).
+        classes = np.asarray(c["values"], dtype=str if code.kind == "U" else code)
     return Model(
         net,
         task=config.get("task"),
