@@ -619,7 +619,7 @@ class _BaseMLP(BaseEstimator):
                     # scikit-learn's penalty per batch: (α / 2) ||W||² / Σ s_i; the core
                     # adds λ ||W||², so λ = α / (2 Σ s_i).
                     wd = alpha / (2.0 * total)
-                    loss, g, _ = net._loss_grad(Xb, Yb, swb, wd, True, rng)
+                    loss, g, _ = net.loss_grad(Xb, Yb, swb, wd, True, rng)
                     if clip_value is not None:
                         np.clip(g, -clip_value, clip_value, out=g)
                     if clip_norm is not None:
@@ -703,7 +703,7 @@ class _BaseMLP(BaseEstimator):
     def _update_no_improvement_count(self, Xv, Yv, yv, swv) -> None:
         if Xv is not None:
             net = self.net_
-            Z = net._logits(Xv)
+            Z = net.logits(Xv)
             val_loss, _, A = net.loss(Z, Yv, net.head, swv)
             total = float(Xv.shape[0]) if swv is None else float(swv.sum())
             wd = float(self.alpha) / (2.0 * total)
@@ -741,7 +741,7 @@ class _BaseMLP(BaseEstimator):
 
         def fun(w64: Array) -> tuple[float, Array]:
             net.params[...] = w64
-            loss, g, _ = net._loss_grad(X, Y, sw, wd)
+            loss, g, _ = net.loss_grad(X, Y, sw, wd)
             if not math.isfinite(loss):
                 return math.inf, np.zeros_like(w64)
             return loss, g.astype(np.float64)
@@ -794,7 +794,7 @@ class _BaseMLP(BaseEstimator):
     def _forward(self, X: Any) -> Array:
         """Network outputs after the output head, shape (n_samples, n_outputs)."""
         X = self._check_X_predict(X)
-        return self.net_.head(self.net_._logits(X))
+        return self.net_.head(self.net_.logits(X))
 
     def transform(self, X: Any, layer: int = -1) -> Array:
         """The activations of a hidden layer.
@@ -829,7 +829,7 @@ class _BaseMLP(BaseEstimator):
         end = starts[layer + 1]
         H = X
         for lay in net.layers[:end]:
-            H = lay.forward(H)
+            H = lay(H)
         return np.array(H, copy=True)
 
     def _score_predictions(self, A: Array, y: Array, sw: Array | None) -> float:
@@ -1180,7 +1180,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
             Positive values vote for ``classes_[1]`` in the binary case.
         """
         X = self._check_X_predict(X)
-        Z = np.array(self.net_._logits(X), dtype=np.float64)
+        Z = np.array(self.net_.logits(X), dtype=np.float64)
         return Z.ravel() if self.n_outputs_ == 1 else Z
 
     @available_if(lambda est: est._check_solver())
