@@ -280,6 +280,18 @@ class Trainer:
         """Epochs since the monitored value last improved."""
         return self._stopping.wait
 
+    @property
+    def patience_state(self) -> dict[str, Any]:
+        """The stopping rule's memory (best value, epochs without improvement, best
+        weights), to carry into a later run (``partial_fit``, ``warm_start``)."""
+        bp = None if self.best_params is None else self.best_params.copy()
+        return {"best": self._stopping.best, "wait": self._stopping.wait, "best_params": bp}
+
+    @patience_state.setter
+    def patience_state(self, state: dict[str, Any]) -> None:
+        self._stopping.best, self._stopping.wait = float(state["best"]), int(state["wait"])
+        self.best_params = state["best_params"]
+
     def reset_patience(self) -> None:
         """Forget the epochs without improvement (an ``on_plateau`` rule that acted)."""
         self._stopping.wait = 0
@@ -538,6 +550,9 @@ class Trainer:
         Yb = e["Ys"][start:stop]
         swb = None if e["sws"] is None else e["sws"][start:stop]
         net.forward_pass(ws, True, self.rng)
+        if swb is not None and not swb.any():  # nothing to learn from: no step
+            self._pos = 0 if stop == e["n"] else stop
+            return self._end_epoch(e) if self._pos == 0 else True
         net.loss.logit_grad(Z, Yb, net.head, dZ, swb)
         g = net.backward_pass(ws, dZ)
         if cfg.weight_decay:
@@ -724,8 +739,7 @@ class Trainer:
             if not self._record(loss, metric):
                 raise StopIteration
 
-        ftol = getattr(opt, "ftol", None)
-        ftol = ftol if ftol is not None else (
+        ftol = opt.ftol if opt.ftol is not None else (
             opt.tol * 1e-2 if net.dtype == np.float64 else 1e-9)  # fmt: skip
         res = minimize(
             fun, net.params.astype(np.float64), jac=True, method="L-BFGS-B", callback=callback,
