@@ -176,7 +176,7 @@ class Model:
         -------
         ndarray of shape (n_samples, n_features), the network's dtype
         """
-        Xc = self.net._check_X(X)
+        Xc = self.net.check_input(X)
         if self.x_mean is not None and self.x_scale is not None:
             Xc = (Xc - self.x_mean) / self.x_scale
         return Xc
@@ -714,7 +714,7 @@ def save_checkpoint(
         "schedule": state["schedule"],
         "best_loss": best if math.isfinite(best) else str(best),
         "wait": int(state["wait"]),
-        "split_seed": int(state["split_seed"]),
+        "split_seed": None if state.get("split_seed") is None else int(state["split_seed"]),
     }
     config["run"] = run or {}
     return atomic_write_bytes(path, _encode(tensors, config))
@@ -753,7 +753,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
         "best_loss": float(t["best_loss"]),
         "best_params": tensors.get("best_params"),
         "wait": t["wait"],
-        "split_seed": t["split_seed"],
+        "split_seed": t.get("split_seed"),
     }
     return {"state": state, "model": model, "run": config.get("run", {}), "epoch": t["epoch"]}
 
