@@ -7,6 +7,7 @@ import contextlib
 import math
 import sys
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -96,6 +97,79 @@ def _announce(message: str | None, after_s: float = 0.5) -> Iterator[None]:
         timer.cancel()
 
 
+def _train(
+    trainer: Any,
+    X: np.ndarray,
+    Y: np.ndarray,
+    epochs: int,
+    val: tuple[np.ndarray, np.ndarray] | None,
+    *,
+    quiet: bool,
+    every_s: float = 2.0,
+) -> None:
+    """Train to ``epochs`` as ``trainer.run`` does, in slices of about a second, so that a
+    long epoch still shows progress (a line every ``every_s`` seconds: "epoch 3/20, step
+    120/400"). The slices never cross an epoch's end, so the steps, and the weights, are
+    the same as one ``run``."""
+    from ..history import Progress
+    from ..optimizers import LBFGS
+    from ..threads import blas_limit, blas_threads_for
+
+    head = trainer.net.head
+    stream = sys.stderr
+    progress = (
+        None if quiet else Progress(epochs, stream, "accuracy" if head.is_classifier else "r2")
+    )
+    if isinstance(trainer.optimizer, LBFGS):
+        # L-BFGS advances by iterations only; its trainer prints its own progress.
+        trainer.run(X, Y, epochs, validation_data=val)
+        return
+    cfg = trainer.config
+    n = X.shape[0]
+    bs = min(cfg.batch_size or n, n)
+    per_epoch = -(-n // bs)
+    threads = cfg.n_threads
+    threads = blas_threads_for(trainer.net.layer_sizes, bs) if threads == "auto" else int(threads)
+    trainer.start(X, Y, validation_data=val)
+    t0 = time.perf_counter()
+    last_line = t0
+    step_in_epoch = 0
+    chunk = 1
+    tty = hasattr(stream, "isatty") and stream.isatty()
+    # One BLAS limit around the whole loop: the trainer's own (same count) then changes
+    # nothing, so slicing costs no thread switches (they slow OpenBLAS down for a while).
+    with blas_limit(threads):
+        while trainer.epoch < epochs and not trainer.stopped:
+            k = min(chunk, per_epoch - step_in_epoch)
+            t = time.perf_counter()
+            epoch_before = trainer.epoch
+            trainer.advance(steps=k)
+            dt = time.perf_counter() - t
+            # Slices of ~0.5 s (shorter when lines are wanted more often).
+            chunk = max(1, min(per_epoch, int(k * min(0.5, every_s / 2) / max(dt, 1e-9))))
+            if trainer.epoch != epoch_before:
+                step_in_epoch = 0
+                if progress is not None and trainer.history.epoch:
+                    progress.epoch_end(trainer.history, trainer.epoch, trainer.history.time[-1])
+                    last_line = time.perf_counter()
+                continue
+            step_in_epoch += k
+            now = time.perf_counter()
+            if progress is not None and now - last_line >= every_s:
+                msg = (
+                    f"epoch {trainer.epoch + 1}/{epochs}  step {step_in_epoch}/{per_epoch} "
+                    f"({100 * step_in_epoch // per_epoch}%)  ({now - t0:.1f}s)"
+                )
+                stream.write(f"\r{msg}\x1b[K" if tty else msg + "\n")
+                stream.flush()
+                last_line = now
+    if not trainer.stopped:
+        # Record the end of the run (reason "max_epochs", final checkpoint) as run() does.
+        trainer.run(X, Y, epochs, validation_data=val)
+    if progress is not None:
+        progress.close(trainer.stop_reason)
+
+
 def _check_same_data(path: str, stored: dict[str, Any], run: dict[str, Any], source: str) -> None:
     """Refuse to resume on data other than the data the checkpoint was trained on."""
     if stored.get("data_seed", run["data_seed"]) != run["data_seed"] and takes_seed(source):
@@ -117,6 +191,7 @@ def _check_same_data(path: str, stored: dict[str, Any], run: dict[str, Any], sou
 def run(args: argparse.Namespace) -> int:
     from .. import io
     from ..network import MLP
+    from ..optimizers import LBFGS
     from ..training import Trainer
 
     plt = _check_matplotlib() if args.plot else None
@@ -217,20 +292,19 @@ def run(args: argparse.Namespace) -> int:
     callbacks = []
     if args.checkpoint:
         callbacks.append(io.checkpoint_callback(args.checkpoint, args.checkpoint_every, model, run))
+    options = dict(
+        lr=args.lr,
+        batch_size=args.batch_size,
+        schedule=args.schedule,
+        early_stopping=args.early_stopping,
+        patience=args.patience,
+        weight_decay=args.weight_decay,
+        callbacks=callbacks,
+    )
     try:
-        trainer = Trainer(
-            net,
-            args.optimizer,
-            lr=args.lr,
-            batch_size=args.batch_size,
-            schedule=args.schedule,
-            early_stopping=args.early_stopping,
-            patience=args.patience,
-            weight_decay=args.weight_decay,
-            callbacks=callbacks,
-            verbose=0 if args.quiet else 1,
-            stream=sys.stderr,
-        )
+        trainer = Trainer(net, args.optimizer, **options)
+        if isinstance(trainer.optimizer, LBFGS) and not args.quiet:
+            trainer = Trainer(net, args.optimizer, verbose=1, stream=sys.stderr, **options)
     except (ValueError, TypeError) as exc:
         raise CLIError(str(exc), 2) from None
     if not args.quiet:
@@ -261,7 +335,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"resuming from {args.resume} at epoch {trainer.epoch}", file=sys.stderr)
     val = (Xs[va], Ys[va]) if len(va) else None
     if not done:
-        trainer.run(Xs[tr], Ys[tr], args.epochs, validation_data=val)
+        _train(
+            trainer, Xs[tr], Ys[tr], args.epochs, val, quiet=args.quiet, every_s=args.progress_every
+        )
     model.history = trainer.history.as_dict()
     model.info["epochs"] = trainer.epoch
 
@@ -413,4 +489,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         help="write loss curves (and, for 2-D data, the decision boundary) as PNG files",
     )
     t.add_argument("--quiet", action="store_true", help="no progress lines")
+    t.add_argument(
+        "--progress-every",
+        type=float,
+        default=2.0,
+        metavar="SECONDS",
+        help="a progress line at most this often, also within a long epoch (default: 2)",
+    )
     t.set_defaults(func=run)
