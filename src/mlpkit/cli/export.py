@@ -20,9 +20,12 @@ def run(args: argparse.Namespace) -> int:
     try:
         if args.onnx:
             export.save_onnx(model, args.onnx)
+            elem = "float" if model.net.dtype == "float32" else "double"
+            outputs = "'output', 'probabilities'" if model.is_classifier else "'output'"
             print(
                 f"wrote {args.onnx} (ONNX opset {export.ONNX_OPSET}, IR {export.ONNX_IR_VERSION}; "
-                "input 'X', output 'output')",
+                f"input 'X' of tensor({elem}), shape (n, {model.n_features_in_}); outputs "
+                f"{outputs})",
                 file=sys.stderr,
             )
         if args.torch:
