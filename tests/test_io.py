@@ -13,7 +13,7 @@ import pytest
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import mlpkit  # noqa: E402
-from mlpkit import io  # noqa: E402
+from mlpkit import atomicfile, io  # noqa: E402
 from mlpkit.io import Model, ModelFileError  # noqa: E402
 from mlpkit.training import Trainer  # noqa: E402
 
@@ -213,7 +213,7 @@ def test_crash_during_save_keeps_previous_file(tmp_path, monkeypatch):
         fh.write(data[: len(data) // 2])
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(io, "_write_all", crash_midway)
+    monkeypatch.setattr(atomicfile, "_write_all", crash_midway)
     second = _randomised(ARCHS[1])
     second.params = second.params * 2
     with pytest.raises(OSError, match="No space"):
@@ -412,11 +412,11 @@ def test_temporary_file_of_a_killed_save_is_removed_by_the_next_save(tmp_path):
     # A real process, killed in the middle of writing its temporary file.
     script = (
         "import sys, time, numpy as np, mlpkit\n"
-        "from mlpkit import io\n"
+        "from mlpkit import atomicfile, io\n"
         "def slow(fh, data):\n"
         "    fh.write(data[: len(data) // 2]); fh.flush()\n"
         "    print('writing', flush=True); time.sleep(60)\n"
-        "io._write_all = slow\n"
+        "atomicfile._write_all = slow\n"
         "io.save(mlpkit.MLP([4, 8, 8, 3], output='softmax'), sys.argv[1])\n"
     )
     env = dict(os.environ, PYTHONPATH=os.path.dirname(io.__file__).rsplit(os.sep, 1)[0])

@@ -19,9 +19,13 @@ A checkpoint is the same file with ``kind="checkpoint"``, plus everything
 tensors (``optimizer.m``, ...), the best weights so far, and the rest (epoch, random
 generator state, schedule state, history) as JSON. :func:`load` reads either kind.
 
-Every write is atomic: the bytes go to a temporary file in the same directory, which is
-flushed, synced and then renamed over the target (:func:`os.replace`), so a crash mid-save
-leaves the previous file intact.
+Every write is atomic (:mod:`mlpkit.atomicfile`): a crash mid-save leaves the previous
+file intact, and the next save removes the killed one's temporary file. Reading checks
+the configuration against the tensor table (:mod:`mlpkit.modelcheck`) before anything is
+allocated.
+
+(One concept, the model-file format: the Model it holds, writing, reading and
+checkpoints, kept in one module of about 700 lines because each part mirrors another.)
 """
 
 from __future__ import annotations
@@ -31,14 +35,13 @@ import math
 import os
 import stat
 import struct
-import tempfile
-import time
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
+from .atomicfile import atomic_write_bytes, remove_stale_temporaries
 from .modelcheck import ModelFileError, check_config, check_tensors
 from .network import MLP
 
@@ -322,101 +325,6 @@ def _is_json(v: Any) -> bool:
         return True
     except (TypeError, ValueError):
         return False
-
-
-# ---------------------------------------------------------------------- atomic writes
-def _write_all(fh: Any, data: bytes) -> None:
-    """Write ``data`` in 1 MiB chunks (a separate function so a test can make it fail
-    midway, as a full disk or a killed process would)."""
-    view = memoryview(data)
-    for start in range(0, len(view), 1 << 20):
-        fh.write(view[start : start + (1 << 20)])
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)  # signal 0: only asks whether the process exists
-    except ProcessLookupError:
-        return False
-    except OSError:  # exists, owned by someone else
-        return True
-    return True
-
-
-def remove_stale_temporaries(path: str | os.PathLike[str], max_age_s: float = 3600.0) -> list[Path]:
-    """Delete the temporary files that killed saves to ``path`` left behind.
-
-    :func:`atomic_write_bytes` names them ``.NAME.PID.XXXX.tmp``; one whose process no
-    longer exists is removed (one without a process id, from older versions, once it is
-    ``max_age_s`` old). Called by every save.
-
-    Returns
-    -------
-    list of Path
-        The files removed.
-    """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    prefix = f".{path.name}."
-    removed: list[Path] = []
-    try:
-        candidates = [f for f in directory.iterdir() if f.name.startswith(prefix)]
-    except OSError:
-        return removed
-    for f in candidates:
-        if not f.name.endswith(".tmp") or not f.is_file():
-            continue
-        tag = f.name[len(prefix) :].split(".", 1)[0]
-        try:
-            stale = (
-                not _alive(int(tag))
-                if tag.isdigit()
-                else (time.time() - f.stat().st_mtime > max_age_s)
-            )
-            if stale:
-                f.unlink()
-                removed.append(f)
-        except OSError:
-            continue
-    return removed
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never
-    a mixture: write a temporary file in the same directory, fsync it, rename it over
-    ``path`` (:func:`os.replace` is atomic on POSIX and Windows)."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise FileNotFoundError(
-            f"{path}: the directory {directory} does not exist; create it first."
-        )
-    remove_stale_temporaries(path)
-    # The writer's process id in the name lets a later save tell a killed save's file
-    # (process gone) from one still being written by another process.
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.{os.getpid()}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _write_all(fh, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a model file is not a secret
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable (POSIX); harmless where unsupported
-        dfd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
-    return path
 
 
 # ---------------------------------------------------------------------- encoding
