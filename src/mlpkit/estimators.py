@@ -552,7 +552,7 @@ class _BaseMLP(BaseEstimator):
             early_stopping=self.early_stopping, patience=self.n_iter_no_change, tol=self.tol,
             monitor="score" if self.early_stopping else "loss", report_loss=self._report_loss(),
             on_plateau=self._adaptive_rate if adaptive else None, metric=False,
-            callbacks=[_EstimatorHooks(self, incremental)], random_state=self._rng,
+            callbacks=[self._hooks(incremental)], random_state=self._rng,
             n_threads=self.n_threads, **options,
         )  # fmt: skip
         patience = getattr(self, "_patience", None)
@@ -560,11 +560,78 @@ class _BaseMLP(BaseEstimator):
             trainer.patience_state = patience
         return trainer
 
+    def _hooks(self, incremental: bool) -> Callback:
+        """The estimator's side of each epoch: scikit-learn's fitted attributes
+        (``n_iter_``, ``t_``, ``loss_curve_``, validation scores), its invscaling rate, its
+        messages, and the user's callbacks, which receive the estimator."""
+        est = self
+        seen = [0]
+
+        def user(hook: str) -> bool:
+            stop = False
+            for cb in self._callbacks():
+                fn = getattr(cb, hook, None)
+                if fn is None and hook == "on_epoch_end" and callable(cb):
+                    fn = cb
+                if fn is not None and fn(est) is True:
+                    stop = True
+            return stop
+
+        class Hooks(Callback):
+            def on_train_begin(self, trainer: Trainer) -> None:
+                user("on_train_begin")
+
+            def on_epoch_end(self, trainer: Trainer) -> None:
+                est.record_epoch(trainer, seen)
+                if user("on_epoch_end"):
+                    trainer.stop_training = True
+
+            def on_train_end(self, trainer: Trainer) -> None:
+                reason = trainer.stop_reason
+                if reason in ("converged", "early_stopping") and est.verbose:
+                    print(est.stall_message() + " Stopping.")
+                if reason == "max_epochs" and not incremental and est.solver != "lbfgs":
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached "
+                        "and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                        stacklevel=7,
+                    )
+                user("on_train_end")
+
+        return Hooks()
+
+    def record_epoch(self, trainer: Trainer, seen: list[int]) -> None:
+        """Update scikit-learn's fitted attributes after an epoch of ``trainer``
+        (called by the Trainer's callback; ``seen`` holds the samples counted so far)."""
+        h = trainer.history
+        self.loss_curve_.append(h.loss[-1])
+        if self.verbose:
+            print(f"Iteration {len(self.loss_curve_)}, loss = {h.loss[-1]:.8f}")
+        if self.solver == "lbfgs":
+            return
+        self.n_iter_ += 1
+        self.loss_ = h.loss[-1]
+        self.t_ += trainer.samples_seen - seen[0]
+        seen[0] = trainer.samples_seen
+        if self.early_stopping:
+            assert self.validation_scores_ is not None
+            self.validation_loss_curve_.append(h.val_loss[-1])
+            self.validation_scores_.append(h.val_metric[-1])
+            if self.verbose:
+                print(f"Validation score: {h.val_metric[-1]:f}")
+            self.best_validation_score_ = trainer.best_loss
+        else:
+            self.best_loss_ = trainer.best_loss
+        if self.learning_rate == "invscaling" and self.solver == "sgd":
+            opt = trainer.optimizer
+            opt.lr = float(self.learning_rate_init) / (self.t_ + 1) ** self.power_t
+
     def _adaptive_rate(self, trainer: Trainer) -> bool:
         """scikit-learn's ``learning_rate="adaptive"``: when patience runs out, divide η
         by 5 and go on, until η falls to 1e-6."""
         opt = trainer.optimizer
-        msg = self._stall_message()
+        msg = self.stall_message()
         if opt.lr <= 1e-6:
             if self.verbose:
                 print(msg + " Learning rate too small. Stopping.")
@@ -574,7 +641,8 @@ class _BaseMLP(BaseEstimator):
             print(msg + f" Setting learning rate to {opt.lr:f}")
         return True
 
-    def _stall_message(self) -> str:
+    def stall_message(self) -> str:
+        """The message scikit-learn prints when patience runs out."""
         what = "Validation score" if self.early_stopping else "Training loss"
         return (
             f"{what} did not improve more than tol={self.tol:f} for "
@@ -767,69 +835,6 @@ class _BaseMLP(BaseEstimator):
                 "not stochastic."
             )
         return True
-
-
-class _EstimatorHooks(Callback):
-    """The estimator's side of each epoch: scikit-learn's fitted attributes
-    (``n_iter_``, ``t_``, ``loss_curve_``, validation scores), its invscaling rate, its
-    messages, and the user's callbacks, which receive the estimator."""
-
-    def __init__(self, est: _BaseMLP, incremental: bool):
-        self.est, self.incremental = est, incremental
-
-    def _user(self, hook: str) -> bool:
-        stop = False
-        for cb in self.est._callbacks():
-            fn = getattr(cb, hook, None)
-            if fn is None and hook == "on_epoch_end" and callable(cb):
-                fn = cb
-            if fn is not None and fn(self.est) is True:
-                stop = True
-        return stop
-
-    def on_train_begin(self, trainer: Trainer) -> None:
-        self._user("on_train_begin")
-
-    def on_epoch_end(self, trainer: Trainer) -> None:
-        est, h = self.est, trainer.history
-        lbfgs = isinstance(trainer.optimizer, LBFGS)
-        est.loss_curve_.append(h.loss[-1])
-        if est.verbose:
-            print(f"Iteration {len(est.loss_curve_)}, loss = {h.loss[-1]:.8f}")
-        if not lbfgs:
-            est.n_iter_ += 1
-            est.loss_ = h.loss[-1]
-            est.t_ += trainer.samples_seen - getattr(self, "_seen", 0)
-            self._seen = trainer.samples_seen
-            if est.early_stopping:
-                est.validation_loss_curve_.append(h.val_loss[-1])
-                assert est.validation_scores_ is not None
-                est.validation_scores_.append(h.val_metric[-1])
-                if est.verbose:
-                    print(f"Validation score: {h.val_metric[-1]:f}")
-                est.best_validation_score_ = trainer.best_loss
-            else:
-                est.best_loss_ = trainer.best_loss
-            if est.learning_rate == "invscaling" and est.solver == "sgd":
-                opt = trainer.optimizer
-                opt.lr = float(est.learning_rate_init) / (est.t_ + 1) ** est.power_t
-        if self._user("on_epoch_end"):
-            trainer.stop_training = True
-
-    def on_train_end(self, trainer: Trainer) -> None:
-        est = self.est
-        reason = trainer.stop_reason
-        if reason in ("converged", "early_stopping") and est.verbose:
-            print(est._stall_message() + " Stopping.")
-        if (reason == "max_epochs" and not self.incremental
-                and not isinstance(trainer.optimizer, LBFGS)):  # fmt: skip
-            warnings.warn(
-                f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached and the "
-                "optimization hasn't converged yet.",
-                ConvergenceWarning,
-                stacklevel=7,
-            )
-        self._user("on_train_end")
 
 
 class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
