@@ -36,7 +36,7 @@ from .layers import (
 )
 from .losses import Loss, OutputHead, default_loss, get_loss, get_output
 
-__all__ = ["MLP", "parameter_count"]
+__all__ = ["MLP", "as_network", "parameter_count"]
 
 Array = np.ndarray
 
@@ -609,6 +609,28 @@ class MLP:
         net.init = config.get("init", "custom")
         net.params[...] = 0
         return net
+
+
+def as_network(obj: Any) -> MLP:
+    """The :class:`MLP` behind ``obj``: the network itself, a fitted estimator's ``net_``
+    or a model file's ``net`` (:class:`mlpkit.io.Model`). The one adapter every front end
+    uses; the network is shared, not copied.
+
+    Raises
+    ------
+    TypeError
+        When ``obj`` holds no network (e.g. an estimator that is not fitted yet).
+    """
+    if isinstance(obj, MLP):
+        return obj
+    for name in ("net_", "net"):
+        net = getattr(obj, name, None)
+        if isinstance(net, MLP):
+            return net
+    raise TypeError(
+        f"Expected an mlpkit.MLP, a fitted MLPClassifier/MLPRegressor or a loaded model; got "
+        f"{type(obj).__name__}. (An estimator needs fit() first.)"
+    )
 
 
 def _check_pairing(loss: Loss, head: OutputHead) -> None:
