@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import metrics
-from ._validation import check_finite, check_random_state, check_X
+from ._validation import check_finite, check_random_state, check_same_rows, check_X
 from .activations import Activation, canonical_name, get_activation
 from .init import auto_init
 from .layers import (
@@ -524,6 +524,27 @@ class MLP:
         """Validate ``Y`` for this network's loss; see :meth:`Loss.prepare_targets`."""
         return self.loss.prepare_targets(Y, self.n_outputs, self.dtype)
 
+    def check_data(
+        self, X: Any, Y: Any, sample_weight: Any = None, name: str = "X"
+    ) -> tuple[Array, Array, Array | None]:
+        """Validate a training set: X (see :meth:`check_input`), targets for this loss
+        (:meth:`prepare_targets`), the same number of rows, and finite, non-negative
+        sample weights (one per row) in the network's dtype."""
+        Xc = self.check_input(X, name)
+        Yc = self.prepare_targets(Y)
+        check_same_rows(Xc, Yc, (name, "Y" if name == "X" else "validation Y"))
+        sw = None
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight, dtype=self.dtype)
+            if sw.shape != (Xc.shape[0],):
+                raise ValueError(
+                    f"sample_weight must have shape ({Xc.shape[0]},), one weight per sample; "
+                    f"got {sw.shape}."
+                )
+            if not np.all(np.isfinite(sw)) or sw.min() < 0:
+                raise ValueError("sample_weight must be finite and non-negative.")
+        return Xc, Yc, sw
+
     def loss_and_grad(
         self,
         X: Any,
@@ -548,21 +569,7 @@ class MLP:
         grad : ndarray of shape (n_params,)
             Same layout as :attr:`params`.
         """
-        Xc = self.check_input(X)
-        Yc = self.prepare_targets(Y)
-        if Xc.shape[0] != Yc.shape[0]:
-            raise ValueError(
-                f"X and Y must have the same number of rows (samples); got {Xc.shape[0]} and "
-                f"{Yc.shape[0]}."
-            )
-        sw = None
-        if sample_weight is not None:
-            sw = np.asarray(sample_weight, dtype=self.dtype)
-            if sw.shape != (Xc.shape[0],):
-                raise ValueError(
-                    f"sample_weight must have shape ({Xc.shape[0]},), one weight per sample; "
-                    f"got {sw.shape}."
-                )
+        Xc, Yc, sw = self.check_data(X, Y, sample_weight)
         loss, grad, _ = self.loss_grad(Xc, Yc, sw, weight_decay)
         return loss, grad.copy()
 
