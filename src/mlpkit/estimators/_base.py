@@ -169,76 +169,13 @@ class _BaseMLP(_FitMixin, BaseEstimator):
         "n_threads": [StrOptions({"auto"}), Interval(Integral, 1, None, closed="left")],
     }
 
-    def __init__(
-        self,
-        hidden_layer_sizes: Any = (100,),
-        activation: Any = "relu",
-        *,
-        solver: str = "adam",
-        alpha: float = 0.0001,
-        batch_size: Any = "auto",
-        learning_rate: str = "constant",
-        learning_rate_init: float = 0.001,
-        power_t: float = 0.5,
-        max_iter: int = 200,
-        shuffle: bool = True,
-        random_state: Any = None,
-        tol: float = 1e-4,
-        verbose: bool = False,
-        warm_start: bool = False,
-        momentum: float = 0.9,
-        nesterovs_momentum: bool = True,
-        early_stopping: bool = False,
-        validation_fraction: float = 0.1,
-        beta_1: float = 0.9,
-        beta_2: float = 0.999,
-        epsilon: float = 1e-8,
-        n_iter_no_change: Any = 10,
-        max_fun: int = 15000,
-        init: str = "sklearn",
-        dropout: Any = 0.0,
-        residual: Any = False,
-        layer_norm: Any = False,
-        clip_norm: float | None = None,
-        clip_value: float | None = None,
-        lr_schedule: Any = None,
-        dtype: Any = "auto",
-        callbacks: Any = None,
-        n_threads: Any = "auto",
-    ):
-        self.hidden_layer_sizes = hidden_layer_sizes
-        self.activation = activation
-        self.solver = solver
-        self.alpha = alpha
-        self.batch_size = batch_size
-        self.learning_rate = learning_rate
-        self.learning_rate_init = learning_rate_init
-        self.power_t = power_t
-        self.max_iter = max_iter
-        self.shuffle = shuffle
-        self.random_state = random_state
-        self.tol = tol
-        self.verbose = verbose
-        self.warm_start = warm_start
-        self.momentum = momentum
-        self.nesterovs_momentum = nesterovs_momentum
-        self.early_stopping = early_stopping
-        self.validation_fraction = validation_fraction
-        self.beta_1 = beta_1
-        self.beta_2 = beta_2
-        self.epsilon = epsilon
-        self.n_iter_no_change = n_iter_no_change
-        self.max_fun = max_fun
-        self.init = init
-        self.dropout = dropout
-        self.residual = residual
-        self.layer_norm = layer_norm
-        self.clip_norm = clip_norm
-        self.clip_value = clip_value
-        self.lr_schedule = lr_schedule
-        self.dtype = dtype
-        self.callbacks = callbacks
-        self.n_threads = n_threads
+    def _set_params_from(self, params: dict[str, Any]) -> None:
+        """Store the constructor's arguments unchanged (scikit-learn's convention: the
+        subclasses' ``__init__`` signatures are the parameter list, and validation
+        happens in ``fit``)."""
+        for name, value in params.items():
+            if name not in ("self", "__class__"):
+                setattr(self, name, value)
 
     # ------------------------------------------------------------------ hooks
     def _output(self) -> str:  # pragma: no cover - overridden

@@ -200,19 +200,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
         n_threads: Any = "auto",
         class_weight: Any = None,
     ):
-        super().__init__(
-            hidden_layer_sizes, activation, solver=solver, alpha=alpha, batch_size=batch_size,
-            learning_rate=learning_rate, learning_rate_init=learning_rate_init,
-            power_t=power_t, max_iter=max_iter, shuffle=shuffle, random_state=random_state,
-            tol=tol, verbose=verbose, warm_start=warm_start, momentum=momentum,
-            nesterovs_momentum=nesterovs_momentum, early_stopping=early_stopping,
-            validation_fraction=validation_fraction, beta_1=beta_1, beta_2=beta_2,
-            epsilon=epsilon, n_iter_no_change=n_iter_no_change, max_fun=max_fun, init=init,
-            dropout=dropout, residual=residual, layer_norm=layer_norm, clip_norm=clip_norm,
-            clip_value=clip_value, lr_schedule=lr_schedule, dtype=dtype, callbacks=callbacks,
-            n_threads=n_threads,
-        )  # fmt: skip
-        self.class_weight = class_weight
+        self._set_params_from(locals())
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
