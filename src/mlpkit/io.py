@@ -41,9 +41,10 @@ from typing import Any
 
 import numpy as np
 
+from . import metrics
 from .atomicfile import atomic_write_bytes, remove_stale_temporaries
 from .modelcheck import ModelFileError, check_config, check_tensors
-from .network import MLP
+from .network import MLP, as_network
 
 __all__ = [
     "FORMAT_VERSION",
@@ -222,12 +223,9 @@ class Model:
         pred = self.predict(X)
         y = np.asarray(y)
         if self.is_classifier:
-            return float(np.mean(pred == y.reshape(pred.shape)))
-        pred = pred.reshape(len(pred), -1).astype(np.float64)
-        y = y.reshape(pred.shape).astype(np.float64)
-        ss_res = ((y - pred) ** 2).sum(axis=0)
-        ss_tot = ((y - y.mean(axis=0)) ** 2).sum(axis=0)
-        return float(np.mean(1 - ss_res / np.where(ss_tot == 0, 1, ss_tot)))
+            return float(np.mean(np.all(pred.reshape(len(pred), -1) == y.reshape(len(y), -1),
+                                        axis=1)))  # fmt: skip
+        return metrics.r2_score(y, pred)
 
     def summary(self) -> str:
         """Architecture, parameter count, task, preprocessing and training summary."""
@@ -293,7 +291,8 @@ def as_model(obj: Any) -> Model:
         hist = obj.history_.as_dict() if getattr(obj, "history_", None) is not None else None
         return Model(obj, history=hist)
     net = getattr(obj, "net_", None)
-    if isinstance(net, MLP):
+    if net is not None:
+        net = as_network(obj)
         classes = getattr(obj, "classes_", None)
         is_clf = classes is not None or getattr(obj, "_estimator_type", "") == "classifier"
         hist = getattr(obj, "history_", None) or getattr(net, "history_", None)

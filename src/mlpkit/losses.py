@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from .activations import canonical_name, get_activation
+from .activations import Activation, canonical_name, get_activation
 
 __all__ = ["LOSSES", "OUTPUTS", "Loss", "OutputHead", "default_loss", "get_loss", "get_output"]
 
@@ -71,6 +71,11 @@ class OutputHead:
 
     def __repr__(self) -> str:
         return f"OutputHead({self.name!r})"
+
+    @property
+    def activation(self) -> Activation | None:
+        """The table's activation behind an elementwise head (None for softmax, exp)."""
+        return self._act
 
     @property
     def is_classifier(self) -> bool:

@@ -20,7 +20,7 @@ from typing import Any
 import numpy as np
 
 from . import metrics
-from ._validation import check_finite, check_random_state, check_X
+from ._validation import check_finite, check_random_state, check_same_rows, check_X
 from .activations import Activation, canonical_name, get_activation
 from .init import auto_init
 from .layers import (
@@ -36,7 +36,7 @@ from .layers import (
 )
 from .losses import Loss, OutputHead, default_loss, get_loss, get_output
 
-__all__ = ["MLP", "parameter_count"]
+__all__ = ["MLP", "as_network", "parameter_count"]
 
 Array = np.ndarray
 
@@ -147,7 +147,11 @@ class MLP:
         random_state: Any = None,
         dtype: Any = np.float32,
         huber_delta: float | None = None,
+        layers: Sequence[Layer] | None = None,
     ):
+        if layers is not None:  # an explicit stack (see from_layers)
+            dense = [lay for lay in _walk(list(layers)) if isinstance(lay, Dense)]
+            layer_sizes = [layers[0].n_in] + [lay.n_out for lay in dense]
         sizes = _check_sizes(layer_sizes)
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float64):
@@ -170,13 +174,11 @@ class MLP:
         self.random_state = random_state
         self._rng = check_random_state(random_state)
 
-        act_names: list[str] = []
-        layers: list[Layer] = []
-        for k in range(n_hidden):
+        built: list[Layer] = []
+        for k in range(n_hidden if layers is None else 0):
             n_in, n_out = sizes[k], sizes[k + 1]
             act = acts[k]
             name = act.name if isinstance(act, Activation) else canonical_name(act)
-            act_names.append(name)
             scheme = auto_init(name) if init == "auto" else init
             block: list[Layer] = [Dense(n_in, n_out, scheme)]
             if norms[k]:
@@ -188,18 +190,12 @@ class MLP:
             if drops[k]:
                 block.append(Dropout(n_out, float(drops[k])))
             if residuals[k] and n_in == n_out:
-                layers.append(Residual(block))
+                built.append(Residual(block))
             else:
-                layers.extend(block)
+                built.extend(block)
         out_scheme = "glorot_uniform" if init == "auto" else init
-        layers.append(Dense(sizes[-2], sizes[-1], out_scheme))
-        self._activation_names = act_names
-        self._residual = [bool(r) and sizes[k] == sizes[k + 1] for k, r in enumerate(residuals)]
-        self._options: dict[str, list[Any]] = {
-            "layer_norm": [bool(x) for x in norms],
-            "dropout": [float(x) for x in drops],
-        }
-        self._set_layers(layers)
+        built.append(Dense(sizes[-2], sizes[-1], out_scheme))
+        self._set_layers(built if layers is None else list(layers))
         for layer in self.layers:
             layer.init_params(self._rng)
         self.history_: Any = None
@@ -217,6 +213,7 @@ class MLP:
             layer.bind(self._params[offset : offset + size], self._grad[offset : offset + size])
             offset += size
         self._dense = [d for d in _walk(layers) if isinstance(d, Dense)]
+        self._activation_names, self._residual, self._options = _describe(layers)
         self._workspaces: dict[int, list[Slot]] = {}
 
     @classmethod
@@ -230,24 +227,9 @@ class MLP:
     ) -> MLP:
         """Build a network from an explicit list of layers (any stack of
         :mod:`mlpkit.layers`), initialised from ``random_state``."""
-        sizes = [layers[0].n_in] + [layer.n_out for layer in layers if isinstance(layer, Dense)]
-        net = cls.__new__(cls)
-        net.layer_sizes = sizes
-        net.dtype = np.dtype(dtype)
-        net.head = get_output(output)
-        net.loss = get_loss(loss if loss is not None else default_loss(net.head.name))
-        _check_pairing(net.loss, net.head)
+        net = cls([], output=output, loss=loss, random_state=random_state, dtype=dtype,
+                  layers=layers)  # fmt: skip
         net.init = "custom"
-        net.random_state = random_state
-        net._rng = check_random_state(random_state)
-        net._activation_names = []
-        net._residual = []
-        net._options = {}
-        net._set_layers(layers)
-        for layer in layers:
-            layer.init_params(net._rng)
-        net.history_ = None
-        net.optimizer_ = None
         return net
 
     # ------------------------------------------------------------------ parameters
@@ -338,13 +320,7 @@ class MLP:
     def __deepcopy__(self, memo: dict[int, Any]) -> MLP:
         new = MLP.__new__(MLP)
         memo[id(self)] = new
-        for k, v in self.__dict__.items():
-            if k in ("layers", "_params", "_grad", "_dense", "_workspaces"):
-                continue
-            new.__dict__[k] = copy.deepcopy(v, memo)
-        layers = copy.deepcopy(self.layers, memo)
-        new._set_layers(layers)
-        new._params[...] = self._params
+        new.__setstate__(copy.deepcopy(self.__getstate__(), memo))
         return new
 
     def __getstate__(self) -> dict[str, Any]:
@@ -548,6 +524,27 @@ class MLP:
         """Validate ``Y`` for this network's loss; see :meth:`Loss.prepare_targets`."""
         return self.loss.prepare_targets(Y, self.n_outputs, self.dtype)
 
+    def check_data(
+        self, X: Any, Y: Any, sample_weight: Any = None, name: str = "X"
+    ) -> tuple[Array, Array, Array | None]:
+        """Validate a training set: X (see :meth:`check_input`), targets for this loss
+        (:meth:`prepare_targets`), the same number of rows, and finite, non-negative
+        sample weights (one per row) in the network's dtype."""
+        Xc = self.check_input(X, name)
+        Yc = self.prepare_targets(Y)
+        check_same_rows(Xc, Yc, (name, "Y" if name == "X" else "validation Y"))
+        sw = None
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight, dtype=self.dtype)
+            if sw.shape != (Xc.shape[0],):
+                raise ValueError(
+                    f"sample_weight must have shape ({Xc.shape[0]},), one weight per sample; "
+                    f"got {sw.shape}."
+                )
+            if not np.all(np.isfinite(sw)) or sw.min() < 0:
+                raise ValueError("sample_weight must be finite and non-negative.")
+        return Xc, Yc, sw
+
     def loss_and_grad(
         self,
         X: Any,
@@ -572,21 +569,7 @@ class MLP:
         grad : ndarray of shape (n_params,)
             Same layout as :attr:`params`.
         """
-        Xc = self.check_input(X)
-        Yc = self.prepare_targets(Y)
-        if Xc.shape[0] != Yc.shape[0]:
-            raise ValueError(
-                f"X and Y must have the same number of rows (samples); got {Xc.shape[0]} and "
-                f"{Yc.shape[0]}."
-            )
-        sw = None
-        if sample_weight is not None:
-            sw = np.asarray(sample_weight, dtype=self.dtype)
-            if sw.shape != (Xc.shape[0],):
-                raise ValueError(
-                    f"sample_weight must have shape ({Xc.shape[0]},), one weight per sample; "
-                    f"got {sw.shape}."
-                )
+        Xc, Yc, sw = self.check_data(X, Y, sample_weight)
         loss, grad, _ = self.loss_grad(Xc, Yc, sw, weight_decay)
         return loss, grad.copy()
 
@@ -631,12 +614,30 @@ class MLP:
         net = cls.from_layers(layers, output=config["output"], dtype=config.get("dtype", "float32"))
         net.loss = get_loss(config["loss"], delta=config.get("huber_delta"))
         net.init = config.get("init", "custom")
-        net._activation_names = list(config.get("activations", []))
-        net._residual = list(config.get("residual", []))
-        net._options = dict(config.get("options", {}))
-        net.layer_sizes = list(config["layer_sizes"])
-        net._params[...] = 0
+        net.params[...] = 0
         return net
+
+
+def as_network(obj: Any) -> MLP:
+    """The :class:`MLP` behind ``obj``: the network itself, a fitted estimator's ``net_``
+    or a model file's ``net`` (:class:`mlpkit.io.Model`). The one adapter every front end
+    uses; the network is shared, not copied.
+
+    Raises
+    ------
+    TypeError
+        When ``obj`` holds no network (e.g. an estimator that is not fitted yet).
+    """
+    if isinstance(obj, MLP):
+        return obj
+    for name in ("net_", "net"):
+        net = getattr(obj, name, None)
+        if isinstance(net, MLP):
+            return net
+    raise TypeError(
+        f"Expected an mlpkit.MLP, a fitted MLPClassifier/MLPRegressor or a loaded model; got "
+        f"{type(obj).__name__}. (An estimator needs fit() first.)"
+    )
 
 
 def _check_pairing(loss: Loss, head: OutputHead) -> None:
@@ -650,6 +651,28 @@ def _check_pairing(loss: Loss, head: OutputHead) -> None:
             f"loss={loss.name!r} compares probabilities, but output={head.name!r} can leave "
             f"[0, 1]. Use output={want!r} (or a squared-error loss for this output)."
         )
+
+
+def _describe(layers: list[Layer]) -> tuple[list[str], list[bool], dict[str, list[Any]]]:
+    """Each hidden block's activation, residual wrapper, layer norm and dropout, read
+    from the layers themselves (a block starts at a Dense layer or a Residual one)."""
+    blocks: list[tuple[list[Layer], bool]] = []
+    for layer in layers:
+        if isinstance(layer, Residual):
+            blocks.append((list(layer.layers), True))
+        elif isinstance(layer, Dense) or not blocks:
+            blocks.append(([layer], False))
+        else:
+            blocks[-1][0].append(layer)
+    acts, residual, norms, drops = [], [], [], []
+    for block, is_res in blocks[:-1]:  # the last block is the output layer
+        names = [lay.act.name for lay in block if isinstance(lay, ActivationLayer)]
+        names += ["prelu" for lay in block if isinstance(lay, PReLU)]
+        acts.append(names[0] if names else "identity")
+        residual.append(is_res)
+        norms.append(any(isinstance(lay, LayerNorm) for lay in block))
+        drops.append(next((lay.p for lay in block if isinstance(lay, Dropout)), 0.0))
+    return acts, residual, {"layer_norm": norms, "dropout": drops}
 
 
 def _walk(layers: list[Layer]):

@@ -41,7 +41,7 @@ from typing import Any, TextIO
 import numpy as np
 
 from . import metrics
-from ._validation import check_random_state, check_same_rows, check_X
+from ._validation import check_random_state
 from .history import Callback, DivergenceWarning, FunctionCallback, History, Progress
 from .layers import Slot, build_slots
 from .optimizers import LBFGS, Optimizer, _check_positive, get_optimizer
@@ -332,23 +332,6 @@ class Trainer:
         self._good_params = self.net.params.copy()
 
     # ------------------------------------------------------------------ data
-    def _prepare(self, X: Any, Y: Any, sample_weight: Any, name: str = "X"):
-        net = self.net
-        Xc = check_X(X, n_features=net.n_inputs, dtype=net.dtype, name=name)
-        Yc = net.prepare_targets(Y)
-        check_same_rows(Xc, Yc, (name, "Y" if name == "X" else "validation Y"))
-        sw = None
-        if sample_weight is not None:
-            sw = np.asarray(sample_weight, dtype=net.dtype)
-            if sw.shape != (Xc.shape[0],):
-                raise ValueError(
-                    f"sample_weight must have shape ({Xc.shape[0]},), one weight per sample; "
-                    f"got {sw.shape}."
-                )
-            if not np.all(np.isfinite(sw)) or sw.min() < 0:
-                raise ValueError("sample_weight must be finite and non-negative.")
-        return Xc, Yc, sw
-
     def start(
         self,
         X: Any,
@@ -373,13 +356,13 @@ class Trainer:
         """
         if not 0 <= validation_split < 1:
             raise ValueError(f"validation_split must be in [0, 1); got {validation_split}.")
-        Xc, Yc, sw = self._prepare(X, Y, sample_weight)
+        Xc, Yc, sw = self.net.check_data(X, Y, sample_weight)
         Xv = Yv = swv = None
         if validation_data is not None:
             if len(validation_data) not in (2, 3):
                 raise ValueError("validation_data must be a pair (X_val, Y_val).")
-            swv_raw = validation_data[2] if len(validation_data) == 3 else None
-            Xv, Yv, swv = self._prepare(validation_data[0], validation_data[1], swv_raw, "X_val")
+            Xv_raw, Yv_raw, *rest = validation_data
+            Xv, Yv, swv = self.net.check_data(Xv_raw, Yv_raw, rest[0] if rest else None, "X_val")
         elif validation_split:
             n_val = int(round(validation_split * Xc.shape[0]))
             if n_val < 1 or n_val >= Xc.shape[0]:
