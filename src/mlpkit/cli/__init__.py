@@ -57,6 +57,22 @@ def _extension(name: str) -> ModuleType | None:
         raise
 
 
+def _unavailable(sub: argparse._SubParsersAction, name: str, exc: ImportError) -> None:
+    """A stand-in for an extension that cannot be imported: ``mlpkit web`` then says why
+    (and every other command still works)."""
+    cmd = name.split(".")[-2]  # mlpkit.web.cli -> web
+    p = sub.add_parser(cmd, help=f"(unavailable: {exc})", add_help=False)
+    p.add_argument("rest", nargs=argparse.REMAINDER)
+
+    def fail(args: argparse.Namespace) -> int:
+        raise CLIError(
+            f"`mlpkit {cmd}` is unavailable: {exc}. Install what it needs, e.g. "
+            f"pip install 'mlpkit[{cmd}]'."
+        )
+
+    p.set_defaults(func=fail)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The ``mlpkit`` parser with every built-in and installed command."""
     from .. import __version__
@@ -67,7 +83,11 @@ def build_parser() -> argparse.ArgumentParser:
     for module in COMMANDS:
         module.add_parser(sub)
     for name in EXTENSIONS:
-        ext = _extension(name)
+        try:
+            ext = _extension(name)
+        except ImportError as exc:  # installed, but a package it needs is not
+            _unavailable(sub, name, exc)
+            continue
         if ext is None:
             continue
         before = set(sub.choices)
