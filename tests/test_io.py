@@ -398,6 +398,7 @@ def test_saving_non_finite_weights_is_refused_and_keeps_the_previous_file(tmp_pa
     with pytest.raises(ValueError, match="non-finite values") as err:
         io.save(broken, path)
     assert str(path) in str(err.value)
+    assert type(err.value) is ValueError
     assert io.load(path).net.params.tobytes() == first.params.tobytes()
 
 

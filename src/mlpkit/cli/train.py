@@ -107,7 +107,7 @@ def _train(
     quiet: bool,
     every_s: float = 2.0,
 ) -> None:
-    """Train to ``epochs`` as ``trainer.run`` does, in slices of about a second, so that a
+    """Train to ``epochs`` as ``trainer.run`` does, in slices of about half a second, so a
     long epoch still shows progress (a line every ``every_s`` seconds: "epoch 3/20, step
     120/400"). The slices never cross an epoch's end, so the steps, and the weights, are
     the same as one ``run``."""
