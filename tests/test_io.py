@@ -436,3 +436,27 @@ def test_temporary_file_of_a_killed_save_is_removed_by_the_next_save(tmp_path):
     io.save(second, path)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["model.mlpkit"]
     assert io.load(path).net.params.tobytes() == second.params.tobytes()
+
+
+@pytest.mark.parametrize(
+    "edit, needle",
+    [
+        (lambda t: t.update(epoch=-1), "damaged trainer state"),
+        (lambda t: t.pop("rng"), "damaged trainer state"),
+        (lambda t: t.update(best_loss="lots"), "damaged best loss 'lots'"),
+    ],
+    ids=["negative-epoch", "no-rng", "bad-best-loss"],
+)
+def test_edited_checkpoint_is_refused_in_one_line(tmp_path, edit, needle):
+    path = tmp_path / "ck.mlpkit"
+    io.save_checkpoint(_trainer(), path)  # a trainer that has not run: epoch 0
+    good = io.load_checkpoint(path)
+    tensors = dict(io._tensors(path, path.read_bytes()))
+    config = io.read_config(path)
+    edit(config["trainer"])
+    bad = tmp_path / "edited.mlpkit"
+    bad.write_bytes(io._encode(tensors, config))
+    with pytest.raises(ModelFileError) as err:
+        io.load_checkpoint(bad)
+    assert str(err.value).startswith(f"{bad}: ") and needle in str(err.value)
+    assert io.load_checkpoint(path)["epoch"] == good["epoch"]  # the original still loads

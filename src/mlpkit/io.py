@@ -646,6 +646,26 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     tensors = _tensors(path, data)
     model = _build(path, config, tensors)
     t = config["trainer"]
+    if (
+        not isinstance(t, dict)
+        or not isinstance(t.get("epoch"), int)
+        or t["epoch"] < 0
+        or not isinstance(t.get("optimizer"), dict)
+        or not isinstance(t.get("rng"), dict)
+        or not isinstance(t.get("wait"), int)
+        or "schedule" not in t
+        or "best_loss" not in t
+    ):
+        raise ModelFileError(
+            path,
+            "has a damaged trainer state (epoch, optimizer, random generator or "
+            "early-stopping entries missing or of the wrong type).",
+            "Resume from another checkpoint, or start a new run.",
+        )
+    try:
+        best_loss = float(t["best_loss"])  # "inf" / "nan" are stored as strings
+    except (TypeError, ValueError):
+        raise ModelFileError(path, f"has a damaged best loss {t['best_loss']!r}.") from None
     opt = dict(t["optimizer"])
     for key, value in tensors.items():
         if key.startswith("optimizer."):
@@ -657,7 +677,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
         "rng": t["rng"],
         "schedule": t["schedule"],
         "history": config.get("history") or {},
-        "best_loss": float(t["best_loss"]),
+        "best_loss": best_loss,
         "best_params": tensors.get("best_params"),
         "wait": t["wait"],
         "split_seed": t.get("split_seed"),

@@ -123,3 +123,9 @@ def test_progress_within_a_long_epoch(cli_proc, tmp_path):
     assert r.returncode == 0, r.stderr
     a, b = io.load(tmp_path / "m.mlpkit"), io.load(tmp_path / "quiet.mlpkit")
     assert a.net.params.tobytes() == b.net.params.tobytes()
+
+
+def test_out_equal_to_checkpoint_is_refused(cli, tmp_path):
+    r = cli("train", *FAST, "--out", "m.mlpkit", "--checkpoint", "./m.mlpkit", cwd=tmp_path)
+    one_line_error(r, 2, "--out and --checkpoint are both m.mlpkit")
+    assert not (tmp_path / "m.mlpkit").exists()

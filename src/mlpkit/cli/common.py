@@ -29,6 +29,7 @@ __all__ = [
     "fingerprint",
     "metrics",
     "model_data",
+    "same_path",
 ]
 
 
@@ -110,7 +111,8 @@ def add_header_option(p: argparse.ArgumentParser) -> None:
     )
 
 
-def _same(a: str, b: str) -> bool:
+def same_path(a: str, b: str) -> bool:
+    """Whether two paths name the same file (existing or not)."""
     try:
         return os.path.samefile(a, b)
     except OSError:  # one does not exist yet
@@ -139,7 +141,7 @@ def check_outputs(
         if not path.strip():
             raise CLIError(f"{option} is empty; give a file name.", 2)
         for in_option, in_path in inputs:
-            if in_path and Path(in_path).exists() and _same(path, in_path):
+            if in_path and Path(in_path).exists() and same_path(path, in_path):
                 raise CLIError(
                     f"{option} {path} is also the {in_option} input: writing it would destroy "
                     "the input. Choose another output path.",

@@ -15,7 +15,15 @@ from typing import Any
 import numpy as np
 
 from ..datasets.files import infer_task, load_data, takes_seed
-from .common import CLIError, add_header_option, check_outputs, check_range, fingerprint, metrics
+from .common import (
+    CLIError,
+    add_header_option,
+    check_outputs,
+    check_range,
+    fingerprint,
+    metrics,
+    same_path,
+)
 
 __all__ = ["add_parser", "run"]
 
@@ -205,6 +213,8 @@ def run(args: argparse.Namespace) -> int:
         [data_in, ("--resume", args.resume), ("--checkpoint", args.checkpoint)],
     )
     check_outputs([("--checkpoint", args.checkpoint)], [data_in])  # == --resume: resuming
+    if args.out and args.checkpoint and same_path(args.out, args.checkpoint):
+        raise CLIError(f"--out and --checkpoint are both {args.out}; give two files.", 2)
     if args.plot is not None:
         check_outputs([("--plot", args.plot)], [data_in], directory=True)
     data_seed = args.seed if args.data_seed is None else args.data_seed
