@@ -356,3 +356,22 @@ def test_a_network_of_every_layer_kind_trains(rng):
                 sample_weight=np.ones(240))  # fmt: skip
     assert h.loss[-1] < 0.5 * h.loss[0]
     assert net.score(X, y) > max(0.85, before + 0.2)
+
+
+# --------------------------------------------------------------------- bad input
+def test_complex_input_is_refused_not_truncated():
+    with pytest.raises(ValueError, match="complex values.*real and imaginary parts"):
+        MLP([2, 1]).forward(np.array([[1 + 2j, 0]]))
+
+
+def test_values_beyond_float32_are_named_not_called_infinite():
+    with pytest.raises(ValueError, match=r"values up to 1e\+300, beyond the largest float32"):
+        MLP([2, 1]).forward(np.array([[1e300, 0.0]]))
+    assert np.isfinite(MLP([2, 1], dtype=np.float64).forward(np.array([[1e300, 0.0]]))).all()
+
+
+@pytest.mark.parametrize("output", ["tanh", "identity", "relu"])
+def test_poisson_needs_a_positive_head(output):
+    with pytest.raises(ValueError, match="loss='poisson' takes the logarithm.*output='exp'"):
+        MLP([2, 3, 1], output=output, loss="poisson")
+    MLP([2, 3, 1], output="exp", loss="poisson")

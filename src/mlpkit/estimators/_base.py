@@ -187,6 +187,7 @@ class _BaseMLP(_FitMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        tags.input_tags.sparse = True  # CSR/CSC, multiplied by the first layer as they are
         return tags
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -332,8 +333,10 @@ class _BaseMLP(_FitMixin, BaseEstimator):
     # ------------------------------------------------------------------ predict
     def _check_X_predict(self, X: Any) -> Array:
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
-        return np.ascontiguousarray(X, dtype=self.net_.dtype)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+        )
+        return self.net_.check_input(X)
 
     def _forward(self, X: Any) -> Array:
         """Network outputs after the output head, shape (n_samples, n_outputs)."""
@@ -359,7 +362,7 @@ class _BaseMLP(_FitMixin, BaseEstimator):
         net = self.net_
         n_hidden = len(net.layer_sizes) - 2
         if n_hidden == 0:
-            return X.copy()
+            return X.copy() if isinstance(X, np.ndarray) else X.toarray()
         if not -n_hidden <= layer < n_hidden:
             raise ValueError(
                 f"layer={layer} is out of range: this network has {n_hidden} hidden layer(s), "
@@ -370,11 +373,7 @@ class _BaseMLP(_FitMixin, BaseEstimator):
         # k ends just before block k+1 (or the output Dense) begins.
         starts = [i for i, lay in enumerate(net.layers)
                   if type(lay).__name__ in ("Dense", "Residual")]  # fmt: skip
-        end = starts[layer + 1]
-        H = X
-        for lay in net.layers[:end]:
-            H = lay(H)
-        return np.array(H, copy=True)
+        return net.partial_forward(X, starts[layer + 1])
 
     def _score_predictions(self, A: Array, y: Array, sw: Array | None) -> float:
         raise NotImplementedError

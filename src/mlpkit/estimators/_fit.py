@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import math
 import time
 import warnings
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from scipy.special import xlogy
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -35,7 +37,7 @@ class _FitMixin:
         first_pass = not hasattr(self, "net_") or (not self.warm_start and not incremental)
         X, Y, y_raw = self._validate_input(X, y, incremental, reset=first_pass)
         dtype = self._net_dtype(X) if first_pass else self.net_.dtype
-        X = np.ascontiguousarray(X, dtype=dtype)
+        X = _as_dtype(X, dtype)
         sw = None
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
@@ -272,10 +274,18 @@ class _FitMixin:
         """After training: keep patience for the next call; report divergence."""
         self._patience = trainer.patience_state
         if trainer.stop_reason == "diverged":
+            loss = trainer.last_loss
             msg = (
-                f"Training diverged at iteration {self.n_iter_ + 1}: the loss became not "
-                f"finite. Kept the last finite weights. Lower learning_rate_init (it is "
-                f"{self.learning_rate_init}), set clip_norm=1.0, or standardise X."
+                (
+                    "Solver produced non-finite parameter weights. The input data may contain "
+                    "large values and need to be preprocessed."
+                    if not math.isfinite(loss)
+                    else f"Solver diverged: the loss grew to {loss:.3g}."
+                )
+                + f" Training stopped at iteration {self.n_iter_ + 1} and kept the last "
+                f"finite weights. Standardise X (sklearn.preprocessing.StandardScaler), "
+                f"lower learning_rate_init (it is {self.learning_rate_init}) or set "
+                "clip_norm=1.0."
             )
             if not self.early_stopping:
                 raise ValueError(msg)
@@ -284,16 +294,16 @@ class _FitMixin:
 
     def _split(self, X: Array, Y: Array, y_raw: Array, sw: Array | None) -> list[Array]:
         """Hold out ``validation_fraction`` of the data as scikit-learn does: stratified
-        for binary classification, a plain random split otherwise."""
+        for binary classification (an error when a class has one member), a plain random
+        split otherwise."""
         seed = self._random_state
         arrays = [X, Y, y_raw] + ([] if sw is None else [sw])
-        stratify = Y if self._is_classifier and self.n_outputs_ == 1 else None
-        try:
-            return train_test_split(
-                *arrays, random_state=seed, test_size=self.validation_fraction, stratify=stratify
-            )
-        except ValueError:  # too few samples per class for a stratified split
-            return train_test_split(*arrays, random_state=seed, test_size=self.validation_fraction)
+        # scikit-learn stratifies on its boolean label matrix (its error messages show it).
+        stratify = Y.astype(bool) if self._is_classifier and self.n_outputs_ == 1 else None
+        # A class with a single member cannot be stratified: scikit-learn's error says so.
+        return train_test_split(
+            *arrays, random_state=seed, test_size=self.validation_fraction, stratify=stratify
+        )
 
     def _fit_lbfgs(self, X: Array, Y: Array, sw: Array | None) -> None:
         # SciPy's default ftol for L-BFGS-B, as scikit-learn leaves it.
@@ -331,3 +341,10 @@ class _FitMixin:
             per = report(per, Y)
         total = X.shape[0] if sw is None else float(sw.sum())
         return float(np.average(per, weights=sw)) + net.penalty(float(self.alpha) / (2 * total))
+
+
+def _as_dtype(X: Any, dtype: Any) -> Any:
+    """X in the network's dtype: C-contiguous when dense, CSR (never densified) when sparse."""
+    if isinstance(X, np.ndarray):
+        return np.ascontiguousarray(X, dtype=dtype)
+    return sparse.csr_array(X, dtype=dtype)
