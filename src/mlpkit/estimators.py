@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import math
-import sys
 import time
 import warnings
 from numbers import Integral, Real
@@ -71,7 +70,7 @@ from .init import INITIALIZERS
 from .network import MLP
 from .optimizers import AdamW, RMSProp, SklearnAdam, SklearnSGD
 from .schedules import SCHEDULES, get_schedule
-from .training import blas_threads_for
+from .threads import blas_limit, blas_threads_for
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -81,21 +80,6 @@ _STOCHASTIC = ("sgd", "adam", "rmsprop", "adamw")
 _SOLVERS = ("lbfgs", *_STOCHASTIC)
 _INITS = ("auto", "sklearn", *INITIALIZERS)
 _ACTIVATION_NAMES = tuple(sorted(ACTIVATIONS))
-
-
-_CONTROLLER: list[Any] = [None, -1]  # [ThreadpoolController, len(sys.modules) at its scan]
-
-
-def _blas_limit(threads: int) -> Any:
-    """Limit BLAS to ``threads`` threads, reusing one ``ThreadpoolController``:
-    ``threadpool_limits`` rescans every shared library per call (4 ms here, a third of a
-    small L-BFGS fit). Rescanned when modules were imported since (another BLAS)."""
-    from threadpoolctl import ThreadpoolController
-
-    if _CONTROLLER[0] is None or _CONTROLLER[1] != len(sys.modules):
-        _CONTROLLER[0] = ThreadpoolController()
-        _CONTROLLER[1] = len(sys.modules)
-    return _CONTROLLER[0].limit(limits=threads, user_api="blas")
 
 
 def _activation_error(est: BaseEstimator, value: Any) -> InvalidParameterError:
@@ -521,7 +505,7 @@ class _BaseMLP(BaseEstimator):
         sw_full = None if sw is None else sw
         self._run_callbacks("on_train_begin")
         t0 = time.perf_counter()
-        with _blas_limit(self._threads(bs)):
+        with blas_limit(self._threads(bs)):
             self.n_iter_ = 0
             for _ in range(self.max_iter):
                 if self.shuffle:
@@ -686,7 +670,7 @@ class _BaseMLP(BaseEstimator):
 
         t0 = time.perf_counter()
         x0 = net.params.astype(np.float64)
-        with _blas_limit(self._threads(X.shape[0])):
+        with blas_limit(self._threads(X.shape[0])):
             res = minimize(
                 fun, x0, method="L-BFGS-B", jac=True, callback=callback,
                 options={"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol},
@@ -863,7 +847,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
         taking the estimator.
     n_threads : int or "auto", default="auto"
         BLAS threads while fitting; "auto" uses one unless a batch's largest matrix
-        product is big (:func:`mlpkit.training.blas_threads_for`). On a busy machine one
+        product is big (:func:`mlpkit.threads.blas_threads_for`). On a busy machine one
         thread is often fastest (docs/estimators.md).
     class_weight : dict, "balanced" or None, default=None
         Weights multiplied into ``sample_weight`` per class (not for multi-label).

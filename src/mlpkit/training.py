@@ -14,7 +14,6 @@ and draws dropout masks, the schedule's state, the epoch counter and the history
 from __future__ import annotations
 
 import math
-import os
 import sys
 import time
 import warnings
@@ -28,6 +27,7 @@ from scipy import special
 from ._validation import check_random_state, check_same_rows, check_X
 from .optimizers import LBFGS, Optimizer, _check_positive, get_optimizer
 from .schedules import Schedule, get_schedule
+from .threads import blas_limit, blas_threads_for
 
 __all__ = [
     "Callback",
@@ -127,46 +127,6 @@ class _FunctionCallback(Callback):
     def on_epoch_end(self, trainer: Trainer) -> None:
         if self.fn(trainer) is True:
             trainer.stop_training = True
-
-
-def blas_threads_for(layer_sizes: list[int], batch_size: int) -> int:
-    """How many BLAS threads pay off for this network and batch size.
-
-    On a 2-core machine OpenBLAS's second thread slowed small GEMMs 3-100x
-    (GOTCHAS.md): use one thread unless the largest matmul of a step is big. And only
-    when the machine is idle (1-minute load average below 1): with other work running,
-    OpenBLAS's spin-waiting workers fight it for the cores, and 2 threads made a
-    784-256-256-10 epoch about 2x slower than 1 here (benchmarks/README.md).
-    """
-    work = max(a * b for a, b in zip(layer_sizes[:-1], layer_sizes[1:])) * batch_size
-    # 16M: full-batch digits (1438 x 64 x 64 = 5.9M) ran 12x slower on 2 threads, while
-    # 784-256 at batch 128 (25.7M) gains from the second core on an idle machine.
-    if work < 16_000_000:
-        return 1
-    try:
-        busy = os.getloadavg()[0] >= 1.0
-    except OSError:  # no load average on this platform
-        busy = False
-    return 1 if busy else (os.cpu_count() or 1)
-
-
-_CONTROLLER: list[Any] = [None, -1]  # [ThreadpoolController, len(sys.modules) at its scan]
-
-
-def _blas_limit(threads: int) -> Any:
-    """A context manager limiting the BLAS libraries to ``threads`` threads.
-
-    ``threadpoolctl.threadpool_limits`` rescans every loaded shared library on each call
-    (0.6 ms here: a tenth of a small network's epoch). One ``ThreadpoolController`` is
-    kept instead, rescanned only when modules were imported since (which may have loaded
-    another BLAS).
-    """
-    from threadpoolctl import ThreadpoolController
-
-    if _CONTROLLER[0] is None or _CONTROLLER[1] != len(sys.modules):
-        _CONTROLLER[0] = ThreadpoolController()
-        _CONTROLLER[1] = len(sys.modules)
-    return _CONTROLLER[0].limit(limits=threads, user_api="blas")
 
 
 #: Hidden activations the fused path computes in place (the others use the layers).
@@ -582,7 +542,7 @@ class Trainer:
             threads = blas_threads_for(self.net.layer_sizes, min(bs, Xc.shape[0]))
         # Overflow on the way to a divergence is reported once, by _diverged, not as
         # numpy's RuntimeWarnings from deep inside a matmul.
-        with _blas_limit(int(threads)), np.errstate(over="ignore", invalid="ignore"):
+        with blas_limit(int(threads)), np.errstate(over="ignore", invalid="ignore"):
             if isinstance(self.optimizer, LBFGS):
                 self._run_lbfgs(Xc, Yc, sw, epochs, Xv, Yv)
             else:
@@ -889,7 +849,7 @@ def fit(
     random_state : None, int or Generator
         Shuffling and dropout; default: the network's own generator.
     n_threads : int or "auto"
-        BLAS threads during training; "auto" uses one for small networks.
+        BLAS threads during training; "auto": see :func:`mlpkit.threads.blas_threads_for`.
 
     Returns
     -------
