@@ -183,6 +183,49 @@ def test_numba_kernels_give_numpys_bits(name, dtype, path):
 
 
 @pytest.mark.parametrize("path", ["auto"], indirect=True)  # sets both itself
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("name", ALL[1:])
+def test_subnormal_state_is_flushed_the_same_way_on_both_paths(name, dtype, path, monkeypatch):
+    # Gradients that vanish after the first step let the moments decay geometrically
+    # into the subnormal range, where every operation is slow; every FLUSH_EVERY steps
+    # both paths set such values to 0 -- and the weights do not notice.
+    tiny = np.finfo(dtype).tiny
+    rng = np.random.default_rng(7)
+    w0 = rng.standard_normal(300).astype(dtype)
+    lowest = np.log10(tiny) - 4  # gradients down into the subnormal range
+    g1 = (rng.standard_normal(300) * np.logspace(lowest, 0, 300)).astype(dtype)
+    grads = [g1] + [np.zeros(300, dtype)] * (2 * optimizers.FLUSH_EVERY - 1)
+    # Start from a state that is already subnormal in places.
+    ref = get_optimizer(name, lr=0.01)
+    ref.step(w0.copy(), g1)
+    keys = ref._state_arrays
+    for key in keys:
+        getattr(ref, key)[::3] = tiny / 8
+    out = {}
+    for p in ("numpy", "numba"):
+        optimizers.set_accelerator(p)
+        opt = copy.deepcopy(ref)
+        w = w0.copy()
+        for g in grads:
+            opt.step(w, g)
+            if opt.t % optimizers.FLUSH_EVERY == 0:
+                for key in opt._state_arrays:
+                    a = getattr(opt, key)
+                    assert not np.any((a != 0) & (np.abs(a) < tiny)), (p, key, opt.t)
+        out[p] = (w, opt)
+    np.testing.assert_array_equal(out["numba"][0], out["numpy"][0])
+    for key in ref._state_arrays:
+        np.testing.assert_array_equal(getattr(out["numba"][1], key), getattr(out["numpy"][1], key))
+    # Without the flush, the weights come out the same, to the bit.
+    monkeypatch.setattr(optimizers, "FLUSH_EVERY", 10**9)
+    opt, w = copy.deepcopy(ref), w0.copy()
+    for g in grads:
+        opt.step(w, g)
+    assert any(np.any((a != 0) & (np.abs(a) < tiny)) for a in map(opt.__getattribute__, keys))
+    np.testing.assert_array_equal(out["numpy"][0], w)
+
+
+@pytest.mark.parametrize("path", ["auto"], indirect=True)  # sets both itself
 def test_mixed_dtypes_take_the_numpy_path_on_both_settings(path):
     # A float64 gradient for float32 weights: NumPy's casting rules, whatever the path.
     rng = np.random.default_rng(4)
