@@ -32,6 +32,7 @@ CLAIMS: list[Claim] = [
         "give more joints and a closer fit. The universal approximation theorem promises "
         "arbitrary precision on a compact set — but not how many units it takes.",
         shallow.c2_universal,
+        trains=True,
     ),
     Claim(
         "C3",
@@ -92,6 +93,7 @@ CLAIMS: list[Claim] = [
         "the MLP optimises all n of them together, and bends the banana's boundary "
         "with few units. Logistic regression (one hyperplane) cannot.",
         classification.c7_banana,
+        trains=True,
     ),
     Claim(
         "C8",
@@ -104,6 +106,7 @@ CLAIMS: list[Claim] = [
         "that adds them one at a time has nothing to add. An MLP places all its "
         "hyperplanes together, and their combination carves out the tiles.",
         classification.c8_checkerboard,
+        trains=True,
     ),
     Claim(
         "C9",
@@ -117,6 +120,7 @@ CLAIMS: list[Claim] = [
         "the disc and no line separates them. A third dimension lets the disc be lifted "
         "out of the ring.",
         classification.c9_rings,
+        trains=True,
     ),
     Claim(
         "C10",
@@ -129,6 +133,7 @@ CLAIMS: list[Claim] = [
         "boundaries, so a few units in two layers describe what a single layer needs "
         "many units for.",
         classification.c10_two_layers,
+        trains=True,
     ),
     Claim(
         "C11",
@@ -142,6 +147,7 @@ CLAIMS: list[Claim] = [
         "same number of weights a second layer composes the first layer's pieces and "
         "does far better. A third layer helps less: diminishing returns.",
         image.c11_surface,
+        trains=True,
     ),
     Claim(
         "C12",
@@ -156,6 +162,7 @@ CLAIMS: list[Claim] = [
         "correction; tanh's smooth pieces suit a smooth image better than ReLU's planes "
         "on this small problem.",
         image.c12_interpolation,
+        trains=True,
     ),
     Claim(
         "C13",
@@ -167,6 +174,7 @@ CLAIMS: list[Claim] = [
         "784 inputs make the first layer dominate the weight count; a second hidden layer "
         "adds few weights and helps small networks; with more units one layer catches up.",
         digits.c13_mnist,
+        trains=True,
     ),
     Claim(
         "C14",
@@ -180,6 +188,7 @@ CLAIMS: list[Claim] = [
         "With random labels the nets must memorise; at the same number of parameters "
         "the deeper ones, with more linear regions per parameter, do it in fewer steps.",
         digits.c14_mnist1d,
+        trains=True,
     ),
     Claim(
         "C15",
@@ -191,6 +200,7 @@ CLAIMS: list[Claim] = [
         "BMI = weight / height² is non-linear in both inputs; eight hinged planes are "
         "enough to follow it closely over the adult range.",
         behaviour.c15_bmi,
+        trains=True,
     ),
     Claim(
         "C16",
@@ -203,6 +213,7 @@ CLAIMS: list[Claim] = [
         "loss, so single steps can go up; the noise also keeps the weights from "
         "settling into a fit of the training noise.",
         behaviour.c16_minibatch,
+        trains=True,
     ),
     Claim(
         "C17",
@@ -213,6 +224,7 @@ CLAIMS: list[Claim] = [
         "The penalty keeps weights small and the function smooth; too little overfits, "
         "too much underfits, and held-out data tell where between.",
         behaviour.c17_weight_decay,
+        trains=True,
     ),
     Claim(
         "C18",
@@ -223,6 +235,7 @@ CLAIMS: list[Claim] = [
         "Outside the training range nothing constrains the pieces: ReLU nets continue "
         "their last linear piece, tanh nets flatten out — neither follows the function.",
         behaviour.c18_extrapolation,
+        trains=True,
     ),
     Claim(
         "C19",
@@ -235,6 +248,7 @@ CLAIMS: list[Claim] = [
         "gradient shrinks geometrically towards the input. ReLU's derivative is 1 where "
         "active, and a residual connection adds an identity path for the gradient.",
         behaviour.c19_vanishing,
+        trains=True,
     ),
     Claim(
         "C20",
@@ -247,6 +261,7 @@ CLAIMS: list[Claim] = [
         "A linear layer rotates, scales and reflects; adding an activation bends the "
         "grid, and the last (linear) layer only has to draw a line in the warped space.",
         representation.c20_svd_warp,
+        trains=True,
     ),
     Claim(
         "C21",

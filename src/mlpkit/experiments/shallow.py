@@ -14,8 +14,9 @@ from ._base import (
     linear_pieces_1d,
     mse,
     set_params,
+    standardise,
     torch_like_init,
-    widen,
+    within_factor,
 )
 
 # Seed 000's example 1-3-1 network, with parameters chosen so the three joints fall
@@ -91,19 +92,51 @@ def c1_joints(ctx: Context) -> Outcome:
     )
 
 
-def _grow_1d(prev: MLP | None, width: int, X, y, iters: int, rng) -> MLP:
-    """Fit a 1-width-1 ReLU net that starts from ``prev``'s units plus new ones with zero
-    output weight: a wider net can do anything a narrower one can, so starting there
-    measures what the extra units add rather than the luck of a fresh start (a fresh
-    L-BFGS run often leaves ReLU units dead outside the data)."""
-    import warnings
+def _fit_1d(width: int, X, y, iters: int, restarts: int, rng) -> MLP:
+    """A 1-width-1 ReLU net trained from scratch (PyTorch's default initialisation, which
+    spreads the joints over the input), best of ``restarts`` L-BFGS runs. Every width is
+    trained independently: a wider net is not started from the narrower one, so a
+    falling error is a result of training, not of construction."""
+    seeds = rng.integers(2**31 - 1, size=restarts)
+    return fit_best(
+        lambda s: torch_like_init(
+            MLP([1, width, 1], dtype=np.float64, random_state=0), np.random.default_rng(s)
+        ),
+        X,
+        y,
+        restarts=restarts,
+        rng_state=int(seeds[0]),
+        optimizer="lbfgs",
+        epochs=iters,
+        metric=False,
+    )
 
-    net = torch_like_init(MLP([1, width, 1], dtype=np.float64, random_state=0), rng)
-    widen(net, prev)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        net.fit(X, y, optimizer="lbfgs", epochs=iters, metric=False)
-    return net
+
+# Seed 004, "Accuracy as a function of the number of nodes" (first series).
+ROSENBROCK_LOSS = (3.02e-01, 2.08e-02, 8.27e-03)
+
+
+def rosenbrock_series(ctx: Context, X, z, restarts: int, iters: int, stream: int) -> list[float]:
+    """Fit ``z = w2 σ(W1 x + b1) + b2`` with 2, 3, 4 sigmoid nodes (seed 004's formula) to
+    standardised targets and return the mean squared errors (best of ``restarts``)."""
+    out = []
+    for n in (2, 3, 4):
+
+        def make(s: int, n: int = n) -> MLP:
+            return MLP([2, n, 1], "tanh", dtype=np.float64, random_state=s)
+
+        net = fit_best(
+            make,
+            X,
+            z,
+            restarts=restarts,
+            rng_state=ctx.state(stream + n),
+            optimizer="lbfgs",
+            epochs=iters,
+            metric=False,
+        )
+        out.append(mse(net.forward(X).ravel(), z))
+    return out
 
 
 def c2_universal(ctx: Context) -> Outcome:
@@ -111,100 +144,116 @@ def c2_universal(ctx: Context) -> Outcome:
     import mlpkit.datasets as ds
 
     # Part 1: a 1-D function approximated by shallow ReLU nets of growing width.
-    fname = "bumps"
+    fname = "sine"
     f = ds.FUNCTIONS_1D[fname]
     X, y = ds.make_function_1d(
         fname, n_samples=ctx.pick(200, 400), x_range=(-1, 1), random_state=ctx.state(0)
     )
     xg = np.linspace(-1, 1, 1001)
-    widths = ctx.pick([1, 2, 4, 8, 16, 32], [1, 2, 4, 8, 16, 32, 64])
-    iters = ctx.pick(2000, 5000)
+    var_f = float(np.var(f(xg)))
+    widths = ctx.pick([2, 4, 8, 16, 32], [2, 4, 8, 16, 32, 64])
+    iters = ctx.pick(1500, 5000)
     errors, fits = [], {}
-    prev = None
     for D in widths:
-        net = _grow_1d(prev, D, X.reshape(-1, 1), y, iters, ctx.rng(100 + D))
-        prev = net
+        net = _fit_1d(D, X.reshape(-1, 1), y, iters, ctx.pick(2, 4), ctx.rng(100 + D))
         pred = net.forward(xg[:, None]).ravel()
-        errors.append(mse(pred, f(xg)))
+        errors.append(mse(pred, f(xg)) / var_f)
         fits[D] = pred
 
-    # Part 2: seed 004's Rosenbrock regression with 2, 3, 4 sigmoid-like (tanh) nodes.
-    Xr, yr = ds.make_rosenbrock_regression(ctx.pick(400, 1000), random_state=ctx.state(1))
+    # Part 2: seed 004's Rosenbrock regression, z = w2 σ(W1 x + b1) + b2 with 2, 3, 4
+    # sigmoid nodes, on the library's Rosenbrock box. The slide's loss convention, as
+    # far as its numbers let us infer it: the mean squared error on standardised targets
+    # (a constant predictor scores 1); the library's own [0, 1] scaling gives numbers
+    # about 30x smaller.
+    Xr, zr = ds.make_rosenbrock_regression(ctx.pick(400, 1000), random_state=ctx.state(1))
     lo, hi = Xr.min(axis=0), Xr.max(axis=0)
     Xs = 2 * (Xr - lo) / (hi - lo) - 1
-    ys = (yr - yr.min()) / (yr.max() - yr.min())  # loss on targets scaled to [0, 1]
+    zs, _, _ = standardise(zr)
     nodes = [2, 3, 4]
-    ros = []
-    for n in nodes:
-
-        def make(s: int, n: int = n) -> MLP:
-            return MLP([2, n, 1], "tanh", dtype=np.float64, random_state=s)
-
-        net = fit_best(
-            make,
-            Xs,
-            ys,
-            restarts=ctx.pick(4, 8),
-            rng_state=ctx.state(10 + n),
-            optimizer="lbfgs",
-            epochs=ctx.pick(800, 4000),
-            metric=False,
-        )
-        ros.append(mse(net.forward(Xs).ravel(), ys))
+    ros = rosenbrock_series(ctx, Xs, zs, ctx.pick(4, 8), ctx.pick(800, 4000), stream=10)
 
     fig, axes = ctx.figure(3, 1, width=4.0, height=3.4)
     ax = axes[0, 0]
     ax.plot(xg, f(xg), c="k", lw=2, label="true f(x)")
-    for D in widths[1::2]:
+    for D in widths[::2]:
         ax.plot(xg, fits[D], lw=1, label=f"D = {D}")
     ax.scatter(X, y, s=4, c="grey")
     ax.set_title(f"shallow ReLU nets fit '{fname}'", fontsize=10)
     ax.legend(fontsize=7)
     ax = axes[0, 1]
     ax.loglog(widths, errors, "o-")
-    ax.set_xlabel("hidden units D")
-    ax.set_ylabel("mean squared error vs f")
+    ax.set_xlabel("hidden units D (each trained from scratch)")
+    ax.set_ylabel("MSE vs f / variance of f")
     ax.set_title("1-D: error falls as D grows", fontsize=10)
     ax = axes[0, 2]
-    ax.semilogy(nodes, ros, "o-", label="ours (targets scaled to [0, 1])")
-    ax.semilogy(nodes, [3.02e-01, 2.08e-02, 8.27e-03], "s--", c="grey", label="seed 004")
+    ax.semilogy(nodes, ros, "o-", label="mlpkit (standardised z, MSE)")
+    ax.semilogy(nodes, ROSENBROCK_LOSS, "s--", c="grey", label="lecture L4")
     ax.set_xticks(nodes)
-    ax.set_xlabel("hidden nodes")
+    ax.set_xlabel("hidden nodes (sigmoid)")
     ax.set_ylabel("loss")
     ax.set_title("Rosenbrock regression", fontsize=10)
     ax.legend(fontsize=7)
     fig_path = ctx.save(fig, "universal")
 
-    mono_1d = all(b <= a * 1.05 for a, b in zip(errors, errors[1:])) and errors[-1] < errors[0] / 10
+    # Strict: every doubling of the width lowers the error by at least 10 % (a plateau
+    # fails), and the widest net is within 2 % of the function's variance.
+    falls_1d = all(b < 0.9 * a for a, b in zip(errors, errors[1:]))
+    floor_1d = errors[-1] < 0.02
     mono_ros = ros[0] > ros[1] > ros[2]
+    # Magnitudes: within one order of magnitude of the lecture's (the slide gives neither
+    # the box nor the sample size, and the 3-node fit has a stubborn local minimum), and
+    # an absolute floor: 4 nodes explain at least 90 % of the variance.
+    mag = all(within_factor(o, t, 10.0) for o, t in zip(ros, ROSENBROCK_LOSS))
+    floor_ros = ros[2] < 0.1
     why = []
-    if not mono_1d:
-        why.append(f"1-D error not decreasing with width: {np.round(errors, 5).tolist()}")
+    if not falls_1d:
+        why.append(f"1-D error does not fall ≥ 10 % per doubling: {np.round(errors, 5).tolist()}")
+    if not floor_1d:
+        why.append(f"widest 1-D net leaves {errors[-1]:.1%} of the variance (floor 2 %)")
     if not mono_ros:
+        why.append("Rosenbrock loss not strictly falling 2 → 3 → 4 nodes")
+    if not floor_ros:
+        why.append(f"4 nodes leave {ros[2]:.1%} of the variance (floor 10 %)")
+    if not mag:
         why.append(
-            "Rosenbrock loss not falling 2 → 3 → 4 nodes (a local minimum: "
-            "randomness of the initialisation)"
+            "Rosenbrock losses "
+            + ", ".join(f"{v:.2e}" for v in ros)
+            + " not within the stated factor of the lecture's "
+            + ", ".join(f"{v:.2e}" for v in ROSENBROCK_LOSS)
         )
     return Outcome(
         values={
             "function": fname,
             "widths": widths,
-            "mse_1d": errors,
+            "mse_1d_over_variance": errors,
             "rosenbrock_nodes": nodes,
             "rosenbrock_loss": ros,
+            "lecture_rosenbrock_loss": list(ROSENBROCK_LOSS),
+            "loss_convention": "mean squared error on standardised targets",
         },
-        summary="1-D MSE "
-        + " → ".join(f"{e:.1e}" for e in (errors[0], errors[-1]))
+        summary="1-D error/variance "
+        + " → ".join(f"{e:.1e}" for e in errors)
         + f" (D {widths[0]} → {widths[-1]}); Rosenbrock 2/3/4 nodes: "
-        + ", ".join(f"{v:.2e}" for v in ros),
+        + ", ".join(f"{v:.2e}" for v in ros)
+        + " (lecture "
+        + ", ".join(f"{v:.2e}" for v in ROSENBROCK_LOSS)
+        + ")",
         our_number="Rosenbrock " + ", ".join(f"{v:.2e}" for v in ros),
-        ok=mono_1d and mono_ros,
+        ok=falls_1d and floor_1d and mono_ros and floor_ros and mag,
         why="; ".join(why),
         figures=[fig_path],
-        note="The seed does not say how its Rosenbrock loss is scaled; ours is the mean "
-        "squared error on targets scaled to [0, 1], so only the trend compares. In 1-D each "
-        "wider net starts from the narrower one's units (new units get zero output "
-        "weight), so the curve shows what extra units add.",
+        headline={
+            "1-D error, widest": errors[-1],
+            **{f"Rosenbrock {n} nodes": v for n, v in zip(nodes, ros)},
+        },
+        note="Loss convention: mean squared error on standardised targets (z − mean)/std, "
+        "our reading of the lecture's numbers (they are about 30x larger than the error on "
+        "targets scaled to [0, 1]); tanh units, the same function class as the slide's σ "
+        "(σ(a) = (1 + tanh(a/2))/2) but better conditioned. Verdict: strict ordering, 4 "
+        "nodes below 10 % of the variance, and each loss within 10x of the lecture's (its "
+        "box and sample are not given; our 3-node fit stalls near 0.1 in every restart, 5x "
+        "the lecture's). Every width is trained "
+        "from scratch (best of a few L-BFGS restarts).",
     )
 
 
