@@ -269,6 +269,12 @@ def mse(a: Any, b: Any) -> float:
     return float(np.mean((a - b) ** 2))
 
 
+def scaled_predict(net: Any, centre: Any, half: Any) -> Callable[[Any], Any]:
+    """``P -> net.predict((P - centre) / half)``: a net trained on scaled inputs, queried
+    in the data's own coordinates (for pictures and boundary measures)."""
+    return lambda P: net.predict((np.asarray(P) - centre) / half)
+
+
 def decision_grid(bounds: tuple[tuple[float, float], tuple[float, float]], n: int = 200):
     """A grid over ``bounds`` for decision-boundary pictures: (xx, yy, points (n*n, 2))."""
     (x0, x1), (y0, y1) = bounds

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 
 from ..network import MLP
-from ._base import Context, Outcome, draw_boundary, fit_best, mse
+from ._base import Context, Outcome, draw_boundary, fit_best, mse, scaled_predict
 
 
 def _quiet_fit(net: MLP, X, Y, **kw):
@@ -128,7 +128,7 @@ def c16_minibatch(ctx: Context) -> Outcome:
     }
     acc = {k: float(net.score(Xts, yt)) for k, (net, _) in runs.items()}  # clean labels
     qual = {
-        k: boundary_quality(lambda P, net=net: net.predict((P - c) / h),
+        k: boundary_quality(scaled_predict(net, c, h),
                             lambda P: ds.rosenbrock(P) < 0.5, ds.BANANA_BOUNDS)
         for k, (net, _) in runs.items()
     }  # fmt: skip
@@ -139,7 +139,7 @@ def c16_minibatch(ctx: Context) -> Outcome:
     for ax, k in zip(axes[0, :3], list(runs)[:3]):
         net = runs[k][0]
         lab = y if "clean" in k else noisy
-        draw_boundary(ax, lambda P, net=net: net.predict((P - c) / h), X, lab, ds.BANANA_BOUNDS,
+        draw_boundary(ax, scaled_predict(net, c, h), X, lab, ds.BANANA_BOUNDS,
                       f"{k}\nclean test {acc[k]:.1%}")  # fmt: skip
     ax = axes[0, 3]
     ax.semilogy(curve, lw=0.8, label="n=10, noisy, batches of 10")
@@ -400,4 +400,162 @@ def c19_vanishing(ctx: Context) -> Outcome:
         "accuracy " + ", ".join(f"{k} {v['accuracy']:.0%}" for k, v in trained.items()),
         figures=[fig_path],
         note="The seed gives no number.",
+    )
+
+
+def _scaled_relu_net(depth: int, gain: float, seed: int) -> MLP:
+    """A ReLU net of ``depth`` hidden layers of 32 with He initialisation times ``gain``:
+    with gain > 1 every layer multiplies the backward signal by about ``gain``."""
+    net = MLP([2, *([32] * depth), 1], "relu", output="logistic", init="he_normal",
+              dtype=np.float64, random_state=seed)  # fmt: skip
+    for W in net.weights:
+        W *= gain
+    return net
+
+
+def d9_exploding(ctx: Context) -> Outcome:
+    """D9: exploding gradients, and gradient clipping as a remedy (lectures: L4 "Vanishing
+    and exploding gradients")."""
+    import mlpkit.datasets as ds
+
+    X, y = ds.make_rings(ctx.pick(400, 1000), random_state=ctx.state(0))
+    depths = [2, 4, 6, 8]
+    norms = {
+        f"gain {g:g}": [
+            float(np.linalg.norm(_scaled_relu_net(d, g, ctx.state(1)).loss_and_grad(X, y)[1]))
+            for d in depths
+        ]
+        for g in (1.0, 2.0)
+    }
+    runs = {}
+    for label, clip in (("no clipping", None), ("clip_norm = 1", 1.0)):
+        net = _scaled_relu_net(8, 2.0, ctx.state(1))
+        hist = _quiet_fit(net, X, y, optimizer="sgd", lr=0.05, batch_size=32,
+                          epochs=ctx.pick(20, 50), clip_norm=clip, metric=False,
+                          random_state=ctx.state(2))  # fmt: skip
+        runs[label] = {
+            "stop_reason": hist.stop_reason,
+            "epochs_run": len(hist.loss),
+            "final_loss": float(hist.loss[-1]) if len(hist.loss) else float("nan"),
+            "accuracy": float(net.score(X, y)),
+        }
+
+    fig, axes = ctx.figure(2, 1, width=4.2, height=3.6)
+    ax = axes[0, 0]
+    for label, v in norms.items():
+        ax.semilogy(depths, v, "o-", label=f"He init × {label.split()[-1]}")
+    ax.set_xlabel("hidden layers (32 ReLU units each)")
+    ax.set_ylabel("‖∂L/∂w‖ at initialisation")
+    ax.set_title("exploding gradients", fontsize=10)
+    ax.legend(fontsize=7)
+    ax = axes[0, 1]
+    names = list(runs)
+    ax.bar(names, [runs[k]["accuracy"] for k in names], color=["#c2452d", "#1b9e77"])
+    for i, k in enumerate(names):
+        ax.text(i, runs[k]["accuracy"] + 0.01, runs[k]["stop_reason"], ha="center", fontsize=8)
+    ax.set_ylim(0, 1.1)
+    ax.set_ylabel("training accuracy (rings)")
+    ax.set_title("8 layers, gain 2, SGD lr 0.05", fontsize=10)
+    fig_path = ctx.save(fig, "exploding")
+
+    g1, g2 = norms["gain 1"], norms["gain 2"]
+    free, clipped = runs["no clipping"], runs["clip_norm = 1"]
+    checks = {
+        "gain 2: the gradient grows >= 10x from 2 to 8 layers": g2[-1] >= 10 * g2[0],
+        "He init (gain 1) grows at least 10x less": 10 * g1[-1] / g1[0] <= g2[-1] / g2[0],
+        "without clipping training blows up (diverges or ends at chance)": free["stop_reason"]
+        == "diverged"
+        or not np.isfinite(free["final_loss"])
+        or free["accuracy"] <= 0.6,
+        "with clipping it fits the rings (>= 95 % training accuracy)": clipped["accuracy"] >= 0.95,
+    }
+    failed = [k for k, v in checks.items() if not v]
+    return Outcome(
+        values={
+            "depths": depths,
+            "grad_norm_at_init": norms,
+            "training": runs,
+            "checks": checks,
+        },  # fmt: skip
+        summary=f"‖∇‖ at init, 2 → 8 layers: gain 1 {g1[0]:.2g} → {g1[-1]:.2g}, gain 2 "
+        f"{g2[0]:.2g} → {g2[-1]:.2g}; training without clipping: {free['stop_reason']} "
+        f"({free['accuracy']:.0%}), with clip_norm 1: {clipped['accuracy']:.0%}",
+        our_number=f"‖∇‖ ×{g2[-1] / g2[0]:.0f}; clipped {clipped['accuracy']:.0%}",
+        ok=not failed,
+        why="not: " + "; ".join(failed) if failed else "",
+        figures=[fig_path],
+        headline={
+            "gradient growth gain 2": g2[-1] / g2[0],
+            "clipped accuracy": clipped["accuracy"],
+        },
+        note="The lecture states the mechanism without an experiment; ours scales He "
+        "initialisation by 2 so each layer amplifies the backward signal, then trains the "
+        "8-layer net with and without rescaling the gradient to norm 1.",
+    )
+
+
+def d15_linear_collapse(ctx: Context) -> Outcome:
+    """D15: linear layers collapse — a deep net without activations has exactly the capacity
+    of one linear layer (lectures: L1), shown by training."""
+    from sklearn.linear_model import LogisticRegression
+
+    import mlpkit.datasets as ds
+
+    X, y = ds.make_banana(ctx.pick(600, 2000), random_state=ctx.state(0))
+    Xt, yt = ds.make_banana(2000, random_state=ctx.state(1))
+    mu, sd = X.mean(0), X.std(0)
+    Xs, Xts = (X - mu) / sd, (Xt - mu) / sd
+    deep = fit_best(
+        lambda s: MLP([2, 10, 10, 10, 1], "identity", output="logistic", dtype=np.float64,
+                      random_state=s),
+        Xs, y, restarts=2, rng_state=ctx.state(2), optimizer="lbfgs",
+        epochs=ctx.pick(500, 1500), metric=False,
+    )  # fmt: skip
+    shallow = fit_best(
+        lambda s: MLP([2, 10, 1], "tanh", output="logistic", dtype=np.float64, random_state=s),
+        Xs, y, restarts=2, rng_state=ctx.state(3), optimizer="lbfgs",
+        epochs=ctx.pick(500, 1500), metric=False,
+    )  # fmt: skip
+    logreg = float(LogisticRegression(C=1e4).fit(Xs, y).score(Xts, yt))
+    acc_deep, acc_tanh = float(deep.score(Xts, yt)), float(shallow.score(Xts, yt))
+    # The algebra (lectures: L1): W = W1 W2 W3 W4, b = ((b1 W2 + b2) W3 + b3) W4 + b4 in
+    # mlpkit's row convention; the collapsed layer must give the deep net's logits.
+    W, b = np.eye(2), np.zeros(2)
+    for Wk, bk in zip(deep.weights, deep.biases):
+        W, b = W @ Wk, b @ Wk + bk
+    collapsed = 1 / (1 + np.exp(-(Xts @ W + b)))
+    gap = float(np.max(np.abs(collapsed - deep.forward(Xts))))
+
+    fig, axes = ctx.figure(2, 1, width=3.9, height=3.9)
+    bounds = ds.BANANA_BOUNDS
+    draw_boundary(axes[0, 0], lambda P: deep.predict((P - mu) / sd), X, y, bounds,
+                  f"2-10-10-10-1, no activation: {acc_deep:.1%}")  # fmt: skip
+    draw_boundary(axes[0, 1], lambda P: shallow.predict((P - mu) / sd), X, y, bounds,
+                  f"2-10-1 tanh: {acc_tanh:.1%}")  # fmt: skip
+    fig_path = ctx.save(fig, "linear_collapse")
+
+    checks = {
+        "the collapsed layer gives the deep net's outputs (to 1e-9)": gap < 1e-9,
+        "the deep linear net is no better than logistic regression (+1 point)": acc_deep
+        <= logreg + 0.01,
+        "one tanh layer of 10 beats both by >= 20 points": acc_tanh >= max(acc_deep, logreg) + 0.2,
+        "the tanh net >= 95 %": acc_tanh >= 0.95,
+    }
+    failed = [k for k, v in checks.items() if not v]
+    return Outcome(
+        values={
+            "accuracy_deep_linear": acc_deep,
+            "accuracy_logistic_regression": logreg,
+            "accuracy_tanh_2_10_1": acc_tanh,
+            "collapse_max_abs_difference": gap,
+            "checks": checks,
+        },  # fmt: skip
+        summary=f"banana test accuracy: 4 linear layers {acc_deep:.1%}, logistic regression "
+        f"{logreg:.1%}, one tanh layer of 10 {acc_tanh:.1%}; collapsed layer matches to "
+        f"{gap:.1e}",
+        our_number=f"linear {acc_deep:.1%} = logreg {logreg:.1%}; tanh {acc_tanh:.1%}",
+        ok=not failed,
+        why="not: " + "; ".join(failed) if failed else "",
+        figures=[fig_path],
+        headline={"deep linear": acc_deep, "logistic regression": logreg, "tanh": acc_tanh},
     )

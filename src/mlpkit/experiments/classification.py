@@ -19,7 +19,7 @@ import warnings
 import numpy as np
 
 from ..network import MLP
-from ._base import Context, Outcome, decision_grid, draw_boundary, fit_best
+from ._base import Context, Outcome, decision_grid, draw_boundary, fit_best, scaled_predict
 
 
 def _adaboost(X, y, n_estimators: int, random_state: int, stumps: bool = False):
@@ -405,14 +405,14 @@ def c10_two_layers(ctx: Context) -> Outcome:
                        metric=False)  # fmt: skip
         nets[label], acc[label] = net, float(net.score(Xts, yt))
         quality[label] = boundary_quality(
-            lambda P, net=net: net.predict((P - c) / h), lambda P: ds.rosenbrock(P) < 0.5, bounds
+            scaled_predict(net, c, h), lambda P: ds.rosenbrock(P) < 0.5, bounds
         )
     weights = {k: n.n_params for k, n in nets.items()}
 
     fig, axes = ctx.figure(3, 1, width=3.9, height=3.9)
     for ax, (label, net) in zip(axes[0], nets.items()):
         q = quality[label]
-        draw_boundary(ax, lambda P, net=net: net.predict((P - c) / h), X, y, bounds,
+        draw_boundary(ax, scaled_predict(net, c, h), X, y, bounds,
                       f"{label} ({weights[label]} w): {acc[label]:.1%}\nbox error "
                       f"{q['area_error']:.2%}, {q['pieces']} piece(s)")  # fmt: skip
     fig_path = ctx.save(fig, "two_layers")

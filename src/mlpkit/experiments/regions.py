@@ -258,3 +258,37 @@ def c6_counts(ctx: Context) -> Outcome:
         note="Seed 002 prints 15,139 for the 4-layer MNIST-1D net; "
         "40·63+63 + 3·(63·63+63) + 63·10+10 = 15,319.",
     )
+
+
+def d11_parameter_counts(ctx: Context) -> Outcome:
+    """D11: 3 inputs, 3 hidden units, 2 outputs = 20 parameters; a 784-16-16-10 net has
+    13,002 (lectures: L0 "Shallow neural networks", L4)."""
+    rows = []
+    for sizes, lecture in (([3, 3, 2], 20), ([784, 16, 16, 10], 13_002)):
+        net = MLP(sizes, random_state=0)
+        by_hand = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+        flat = int(net.params.size)
+        rows.append(
+            {"network": "-".join(map(str, sizes)), "lecture": lecture, "n_params": net.n_params,
+             "flat_vector": flat, "by_hand": by_hand}
+        )  # fmt: skip
+    fig, axes = ctx.figure(1, 1, width=5.0, height=1.6)
+    ax = axes[0, 0]
+    ax.set_axis_off()
+    ax.table(
+        cellText=[[r["network"], f"{r['lecture']:,}", f"{r['n_params']:,}"] for r in rows],
+        colLabels=["network", "lecture", "mlpkit"],
+        loc="center",
+    )
+    fig_path = ctx.save(fig, "counts")
+    ok = all(r["lecture"] == r["n_params"] == r["flat_vector"] == r["by_hand"] for r in rows)
+    return Outcome(
+        values={"rows": rows},
+        summary="; ".join(
+            f"{r['network']}: {r['n_params']:,} (lecture {r['lecture']:,})" for r in rows
+        ),  # fmt: skip
+        our_number=" and ".join(f"{r['n_params']:,}" for r in rows),
+        ok=ok,
+        why="; ".join(f"{r['network']}: {r['n_params']} vs {r['lecture']}" for r in rows),
+        figures=[fig_path],
+    )

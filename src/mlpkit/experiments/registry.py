@@ -1,9 +1,25 @@
-"""The 21 claims of SPEC.md section C, in order: what each seed says and which
-experiment tests it."""
+"""The claims, in order: C1-C21 (the lectures' main claims) and D1-D15 (further results
+of the notes): what each lecture says and which experiment tests it.
+
+D6 (the three mini-batch panels) is run as C16, which was rebuilt from those panels. D8
+(word2vec CBOW) lives in ``word2vec.py`` and is registered below when that module exists.
+"""
 
 from __future__ import annotations
 
-from . import behaviour, classification, digits, image, regions, representation, shallow
+import importlib
+import importlib.util
+
+from . import (
+    behaviour,
+    classification,
+    digits,
+    image,
+    kernels,
+    regions,
+    representation,
+    shallow,
+)
 from ._base import Claim
 
 CLAIMS: list[Claim] = [
@@ -275,5 +291,140 @@ CLAIMS: list[Claim] = [
         representation.c21_peaks,
     ),
 ]
+
+CLAIMS += [
+    Claim(
+        "D1",
+        "RBF SVM (γ = 200) vs one and two hidden layers on random points",
+        ("004",),
+        "“Randomly distributed points and RBF kernels: Rbf, γ = 200; n=100, 72%; n=400, "
+        "77%; n=1600, 79%” … one hidden layer, two hidden layers: “The two layer networks "
+        "converge faster and better”.",
+        "72 %, 77 %, 79 %",
+        "An RBF kernel with γ = 200 is a bump of width about 0.05: it needs many points to "
+        "pave an intricate boundary. A second hidden layer composes the first layer's "
+        "hyperplanes, and with few weights reaches a lower loss sooner.",
+        kernels.d1_rbf_points,
+        trains=True,
+    ),
+    Claim(
+        "D2",
+        "Second node-count series: 2.61e-01, 2.51e-04, 3.07e-07",
+        ("004",),
+        "“2 nodes -> loss 2.61e-01; 3 nodes -> loss 2.51e-04; 4 nodes -> loss 3.07e-07. "
+        "The more nodes the more accurate the approximation.”",
+        "2.61e-01, 2.51e-04, 3.07e-07",
+        "When the target is itself a small sigmoid network, one node more than it needs "
+        "fits it exactly: the loss falls by orders of magnitude, not by a constant factor.",
+        shallow.d2_second_series,
+        trains=True,
+    ),
+    Claim(
+        "D3",
+        "A third layer: diminishing returns",
+        ("004",),
+        "“3 Layers: 15 nodes -> loss 5.93e-02, 541 weights; 3 Layers: 19 nodes -> loss "
+        "4.38e-02, 837 weights … the difference is less striking. Diminishing returns?”",
+        "5.93e-02 (541 w), 4.38e-02 (837 w)",
+        "Once the net composes enough pieces for the surface, more weights in the same "
+        "shape buy less and less.",
+        image.d3_third_layer,
+        trains=True,
+    ),
+    Claim(
+        "D4",
+        "Second ResNet and tanh/ReLU slides",
+        ("004",),
+        "“MLP 10/20/10: 471 weights, loss 1.95e-02. Resnet 10/20/10/10: 581 weights, loss "
+        "1.36e-2 … Relatively small improvement in this case”; “tanh, loss 1.95e-02 … "
+        "relu, loss 7.21e-2”; “Networks can behave very differently for small and large "
+        "problems!”",
+        "1.95e-02 / 1.36e-02 / 7.21e-02",
+        "The same comparison after more training: the residual bypass still helps a "
+        "little, and on this small smooth image tanh still beats ReLU.",
+        image.d4_second_series,
+        trains=True,
+    ),
+    Claim(
+        "D5",
+        "Loss curves by depth and activation",
+        ("004",),
+        "Legend: “Blue line: Tanh, 1 layers; Red line: Tanh, 2 layers; Green line: Tanh, 3 "
+        "layers; Black line: ReLU, 3 layers; Green 'x': Tanh, 4 layers” → “Tanh works better "
+        "than ReLU in this case”.",
+        "(curves, no numbers)",
+        "Deeper tanh nets reach lower losses on the image; ReLU's flat pieces fit a smooth "
+        "surface less well at this size.",
+        image.d5_loss_curves,
+        trains=True,
+    ),
+    Claim(
+        "D7",
+        "SVM vs MLP on MNIST",
+        ("004",),
+        "“50'000 training pairs …, 10'000 validation pairs, and 5'000 testing pairs”; "
+        "“SVM: 98.6 … Around 2005, SVMs were often felt to be superior to neural nets. This "
+        "is no longer the case …”",
+        "SVM 98.6",
+        "Both build a high-dimensional feature vector and a linear classifier on it; the "
+        "MLP learns its features instead of fixing them with a kernel, and with modern "
+        "training it matches or beats the SVM.",
+        kernels.d7_svm_vs_mlp,
+        trains=True,
+    ),
+    Claim(
+        "D9",
+        "Exploding gradients and gradient clipping",
+        ("004",),
+        "“If the δ_i become large in several consecutive layers, their product can become "
+        "exponentially large —> Exploding gradients. The problem can be mitigated by using "
+        "ReLU, clipping the gradients, …”",
+        "(no number)",
+        "Backpropagation multiplies by each layer's weights on the way down; weights that "
+        "amplify compound exponentially with depth. Clipping bounds the step, so one huge "
+        "gradient cannot throw the weights away.",
+        behaviour.d9_exploding,
+        trains=True,
+    ),
+    Claim(
+        "D10",
+        "A 1-4-2 network's outputs share its joints",
+        ("000", "002"),
+        "“1 input, 4 hidden units, 2 outputs”: y1 = φ10 + Σ φ1d hd, y2 = φ20 + Σ φ2d hd.",
+        "(same joints)",
+        "Both outputs are weighted sums of the same four hinged units, so both can only "
+        "bend where a unit switches on: at the same joints, with different slopes.",
+        shallow.d10_shared_joints,
+        trains=True,
+    ),
+    Claim(
+        "D11",
+        "Parameter counts: 20 and 13,002",
+        ("000", "004"),
+        "3 inputs, 3 hidden units, 2 outputs: 20 parameters; a 784-16-16-10 network: 13,002.",
+        "20; 13,002",
+        "Each layer has n_in · n_out weights and n_out biases: 3·3+3 + 3·2+2 = 20; "
+        "784·16+16 + 16·16+16 + 16·10+10 = 13,002.",
+        regions.d11_parameter_counts,
+    ),
+    Claim(
+        "D15",
+        "Linear layers collapse, shown by training",
+        ("001",),
+        "Linear layers without activations: W = W2 W1, b = W2 b1 + b2 — a deep linear net "
+        "is one linear layer.",
+        "(no number)",
+        "Without an activation the composition of affine maps is affine, so depth adds "
+        "nothing: the trained 4-layer linear net draws one line, like logistic regression.",
+        behaviour.d15_linear_collapse,
+        trains=True,
+    ),
+]
+
+# D8, word2vec CBOW: its own module (``word2vec.py``, exposing ``CLAIM``), added by a
+# separate change and registered here, between D7 and D9, when it is present.
+if importlib.util.find_spec(f"{__package__}.word2vec") is not None:
+    _word2vec = importlib.import_module(f"{__package__}.word2vec")
+    CLAIMS.insert(next(i for i, c in enumerate(CLAIMS) if c.id == "D9"), _word2vec.CLAIM)
 
 BY_ID = {c.id: c for c in CLAIMS}

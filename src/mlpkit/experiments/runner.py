@@ -32,7 +32,7 @@ def select_claims(only: str | Iterable[str] | None) -> list[Claim]:
             f"Unknown claim id(s): {', '.join(unknown)}. Valid ids are "
             + ", ".join(c.id for c in CLAIMS)
             + " "
-            "(see SPEC.md section C); separate several with commas, e.g. --only C7,C11."
+            "(see docs/reproduce.md); separate several with commas, e.g. --only C7,D1."
         )
     if not wanted:
         raise ValueError("--only needs at least one claim id, e.g. --only C7,C11.")
@@ -264,8 +264,8 @@ def cli_main(argv: list[str] | None = None) -> int:
     """
     parser = argparse.ArgumentParser(
         prog="mlpkit reproduce",
-        description="Regenerate the lectures' 21 claims (SPEC.md section C): figures, "
-        "results.json and a report.html beside them.",
+        description="Regenerate the lectures' claims (C1-C21 and the further results "
+        "D1-D15): figures, results.json and a report.html beside them.",
     )
     parser.add_argument(
         "--quick", action="store_true", help="smaller data and fewer iterations (minutes, for CI)"
@@ -285,9 +285,22 @@ def cli_main(argv: list[str] | None = None) -> int:
         metavar="N",
         help="run each claim over N seeds (seed, seed+1, ...); default 1 with --quick, else 5",
     )
+    parser.add_argument(
+        "--mnist",
+        metavar="DIR",
+        default=None,
+        help="folder with the full MNIST IDX files: C13/D7 then use the lecture's "
+        "50,000 / 10,000 / 5,000 split (default: the bundled 5,000-image subset; the "
+        "MLPKIT_MNIST_DIR environment variable does the same)",
+    )
     args = parser.parse_args(argv)
     if args.seeds is not None and args.seeds < 1:
         parser.error(f"--seeds must be a positive integer; got {args.seeds}.")
+    if args.mnist is not None:
+        if not Path(args.mnist).is_dir():
+            parser.error(f"--mnist {args.mnist}: no such folder; give the folder holding "
+                         "train-images-idx3-ubyte(.gz) and its label and t10k files.")  # fmt: skip
+        os.environ["MLPKIT_MNIST_DIR"] = str(args.mnist)
     try:
         select_claims(args.only)
     except ValueError as exc:
