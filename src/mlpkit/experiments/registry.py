@@ -408,6 +408,43 @@ CLAIMS += [
         regions.d11_parameter_counts,
     ),
     Claim(
+        "D12",
+        "Two layers split the first layer's regions",
+        ("004", "000"),
+        "“One layer: two hyperplanes” / “Two layers: two hyperplanes”: “Each region created "
+        "by a layer is split into smaller regions: their boundaries are correlated in a "
+        "complex way”; composing networks in 2D.",
+        "(pictures)",
+        "Inside each region of the first layer the second layer is affine, so its "
+        "boundaries are straight there and bend only on the first layer's lines: every "
+        "region can be cut again.",
+        regions.d12_region_splitting,
+    ),
+    Claim(
+        "D13",
+        "ReLU(Sx) and tanh(Sx) warping at two scales",
+        ("002",),
+        "“ReLU(Sx) activation function with two different scale factors S”; “tanh(Sx) "
+        "activation function with two different scale factors S”.",
+        "(pictures)",
+        "ReLU is positively homogeneous, so the scale only resizes its fold onto the "
+        "positive quadrant; tanh is nearly the identity near 0 and saturates far from it, "
+        "so small S barely bends the grid and large S pushes it into the corners.",
+        representation.d13_warping,
+    ),
+    Claim(
+        "D14",
+        "Optimiser paths: SGD, momentum, Nesterov, RMSProp, Adam",
+        ("003",),
+        "“Modern SGD variants” (animations of SGD, momentum, NAG, Adagrad, Adadelta, "
+        "RMSprop on test surfaces).",
+        "(animations)",
+        "In a narrow valley plain gradient descent zig-zags across and crawls along; "
+        "momentum accumulates the consistent direction, Nesterov looks ahead before "
+        "stepping, RMSProp and Adam rescale each coordinate by its gradient size.",
+        behaviour.d14_optimiser_paths,
+    ),
+    Claim(
         "D15",
         "Linear layers collapse, shown by training",
         ("001",),

@@ -200,10 +200,13 @@ def c2_universal(ctx: Context) -> Outcome:
     falls_1d = all(b < 0.9 * a for a, b in zip(errors, errors[1:]))
     floor_1d = errors[-1] < 0.02
     mono_ros = ros[0] > ros[1] > ros[2]
-    # Magnitudes: within one order of magnitude of the lecture's (the slide gives neither
-    # the box nor the sample size, and the 3-node fit has a stubborn local minimum), and
-    # an absolute floor: 4 nodes explain at least 90 % of the variance.
-    mag = all(within_factor(o, t, 10.0) for o, t in zip(ros, ROSENBROCK_LOSS))
+    # Magnitudes against the lecture's: the 2-node loss is capacity-bound, so within 3x;
+    # with 3 and 4 nodes the optimiser matters (L-BFGS to convergence, with restarts, can
+    # beat the lecture's fit), so at most 10x above the lecture's, any amount below.
+    # An absolute floor too: 4 nodes explain at least 90 % of the variance.
+    mag = within_factor(ros[0], ROSENBROCK_LOSS[0], 3.0) and all(
+        o <= 10.0 * t for o, t in zip(ros[1:], ROSENBROCK_LOSS[1:])
+    )
     floor_ros = ros[2] < 0.1
     why = []
     if not falls_1d:
@@ -250,9 +253,10 @@ def c2_universal(ctx: Context) -> Outcome:
         "our reading of the lecture's numbers (they are about 30x larger than the error on "
         "targets scaled to [0, 1]); tanh units, the same function class as the slide's σ "
         "(σ(a) = (1 + tanh(a/2))/2) but better conditioned. Verdict: strict ordering, 4 "
-        "nodes below 10 % of the variance, and each loss within 10x of the lecture's (its "
-        "box and sample are not given; our 3-node fit stalls near 0.1 in every restart, 5x "
-        "the lecture's). Every width is trained "
+        "nodes below 10 % of the variance, 2 nodes within 3x of the lecture's 0.302, 3 and 4 "
+        "nodes at most 10x above the lecture's (lower is allowed: the slide gives neither "
+        "box nor sample, our 3-node fit stalls near 0.1 — 5x the lecture's — in every "
+        "restart, and our 4-node fit often beats the lecture's). Every width is trained "
         "from scratch (best of a few L-BFGS restarts).",
     )
 
