@@ -231,33 +231,24 @@ def test_tokenize_and_vocabulary_order():
     assert v.words == ["a", "b"] and list(v.counts) == [2, 2]
 
 
-def test_analogy_evaluation_agrees_with_gensim():
+def test_analogy_evaluation_agrees_with_gensim(tmp_path):
     """Our 3CosAdd evaluation against gensim's evaluate_word_analogies, same vectors."""
     from gensim.models import KeyedVectors
 
     corpus = planted_corpus(600, np.random.default_rng(3), n_countries=6)
     m = CBOW(vector_size=10, min_count=1, sample=0, random_state=2).fit(corpus, epochs=3)
-    qfile = bundled_text("questions-words.txt")
-    assert read_analogies(qfile)[0] == (
-        "capital-common-countries",
-        "athens",
-        "greece",
-        "baghdad",
-        "iraq",
-    )
     questions = planted_questions(6)
-    path = Context  # noqa: F841 - keep the import used below
+    qfile = tmp_path / "planted-questions.txt"
+    qfile.write_text(": planted\n" + "".join(" ".join(q[1:]) + "\n" for q in questions))
     kv = KeyedVectors(10)
     kv.add_vectors(m.vocab.words, m.W.copy())
-    import tempfile
-
-    with tempfile.NamedTemporaryFile("w", suffix=".txt", delete=False) as f:
-        f.write(": planted\n")
-        f.writelines(" ".join(q[1:]) + "\n" for q in questions)
-    ours = m.evaluate_analogies(f.name)
-    theirs, _ = kv.evaluate_word_analogies(f.name, case_insensitive=False)
-    assert ours.total == len(questions)
-    assert ours.accuracy == pytest.approx(theirs, abs=2 / len(questions))
+    ours = m.evaluate_analogies(qfile)
+    theirs, _ = kv.evaluate_word_analogies(str(qfile), case_insensitive=False)
+    assert ours.total == len(questions) and 0.05 < ours.accuracy < 1.0
+    # Ties in float32 cosines may break differently: allow one question.
+    assert ours.accuracy == pytest.approx(theirs, abs=1.5 / len(questions))
+    first = read_analogies(bundled_text("questions-words.txt"))[0]
+    assert first == ("capital-common-countries", "athens", "greece", "baghdad", "iraq")
 
 
 def test_bundled_lee_corpus_reads_offline():
