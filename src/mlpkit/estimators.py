@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import copy
 import math
-import sys
 import time
 import warnings
 from numbers import Integral, Real
@@ -67,11 +66,12 @@ from sklearn.utils.validation import (
 )
 
 from .activations import ACTIVATIONS, canonical_name
+from .history import Callback, DivergenceWarning
 from .init import INITIALIZERS
 from .network import MLP
-from .optimizers import AdamW, Optimizer, RMSProp
-from .schedules import SCHEDULES, get_schedule
-from .training import blas_threads_for
+from .optimizers import LBFGS, AdamW, Optimizer, RMSProp
+from .schedules import SCHEDULES
+from .training import Trainer
 
 __all__ = ["MLPClassifier", "MLPRegressor"]
 
@@ -156,21 +156,6 @@ class _SklearnAdam(Optimizer):
         np.divide(m, tmp, out=tmp)
         tmp *= lr_t  # tmp = η_t m / (√v + ε)
         w -= tmp
-
-
-_CONTROLLER: list[Any] = [None, -1]  # [ThreadpoolController, len(sys.modules) at its scan]
-
-
-def _blas_limit(threads: int) -> Any:
-    """Limit BLAS to ``threads`` threads, reusing one ``ThreadpoolController``:
-    ``threadpool_limits`` rescans every shared library per call (4 ms here, a third of a
-    small L-BFGS fit). Rescanned when modules were imported since (another BLAS)."""
-    from threadpoolctl import ThreadpoolController
-
-    if _CONTROLLER[0] is None or _CONTROLLER[1] != len(sys.modules):
-        _CONTROLLER[0] = ThreadpoolController()
-        _CONTROLLER[1] = len(sys.modules)
-    return _CONTROLLER[0].limit(limits=threads, user_api="blas")
 
 
 def _activation_error(est: BaseEstimator, value: Any) -> InvalidParameterError:
@@ -519,10 +504,9 @@ class _BaseMLP(BaseEstimator):
         self.n_layers_ = len(hidden) + 2
         self.net_ = self._build_net(n_in, n_out, dtype)
         self._optimizer: Any = None
-        self._best_params = self.net_.params.copy()
+        self._patience: dict[str, Any] | None = None
         self.loss_curve_: list[float] = []
         self.validation_loss_curve_: list[float] = []
-        self._no_improvement_count = 0
         if self.early_stopping and self.solver != "lbfgs":
             self.validation_scores_: list[float] | None = []
             self.best_validation_score_: float | None = -np.inf
@@ -543,38 +527,140 @@ class _BaseMLP(BaseEstimator):
             )
         return int(np.clip(self.batch_size, 1, n))
 
-    def _threads(self, batch_size: int) -> int:
-        if self.n_threads == "auto":
-            return blas_threads_for(self.net_.layer_sizes, batch_size)
-        return int(self.n_threads)
-
     def _callbacks(self) -> list[Any]:
         return list(self.callbacks or ())
 
-    def _run_callbacks(self, hook: str) -> bool:
-        """Call each callback's ``hook`` with the estimator; True when one asks to stop."""
-        stop = False
-        for cb in self._callbacks():
-            fn = getattr(cb, hook, None)
-            if fn is None and hook == "on_epoch_end" and callable(cb):
-                fn = cb
-            if fn is not None and fn(self) is True:
-                stop = True
-        return stop
+    def _report_loss(self) -> Any:
+        """scikit-learn's reported loss from the core's per-row losses, or None when they
+        agree: its squared error also averages over outputs, and its Poisson deviance
+        keeps the constant ``y ln y - y`` that the core drops."""
+        name, k = self.net_.loss.name, self.n_outputs_
+        if name == "squared_error" and k > 1:
+            return lambda per, Y: per / k
+        if name == "poisson":
+            return lambda per, Y: per + np.add.reduce(xlogy(Y, Y) - Y, axis=1)
+        return None
+
+    def _trainer(self, optimizer: Any, incremental: bool, **options: Any) -> Trainer:
+        """The Trainer for one call of fit / partial_fit, configured with scikit-learn's
+        rules; patience and the best weights carry over from a previous call."""
+        schedule = None if self.lr_schedule is None else copy.deepcopy(self.lr_schedule)
+        adaptive = self.learning_rate == "adaptive" and self.solver == "sgd"
+        trainer = Trainer(
+            self.net_, optimizer, weight_decay=float(self.alpha) / 2, decay_per_sample=True,
+            clip_norm=self.clip_norm, clip_value=self.clip_value, schedule=schedule,
+            early_stopping=self.early_stopping, patience=self.n_iter_no_change, tol=self.tol,
+            monitor="score" if self.early_stopping else "loss", report_loss=self._report_loss(),
+            on_plateau=self._adaptive_rate if adaptive else None, metric=False,
+            callbacks=[self._hooks(incremental)], random_state=self._rng,
+            n_threads=self.n_threads, **options,
+        )  # fmt: skip
+        patience = getattr(self, "_patience", None)
+        if patience is not None:
+            trainer.patience_state = patience
+        return trainer
+
+    def _hooks(self, incremental: bool) -> Callback:
+        """The estimator's side of each epoch: scikit-learn's fitted attributes
+        (``n_iter_``, ``t_``, ``loss_curve_``, validation scores), its invscaling rate, its
+        messages, and the user's callbacks, which receive the estimator."""
+        est = self
+        seen = [0]
+
+        def user(hook: str) -> bool:
+            stop = False
+            for cb in self._callbacks():
+                fn = getattr(cb, hook, None)
+                if fn is None and hook == "on_epoch_end" and callable(cb):
+                    fn = cb
+                if fn is not None and fn(est) is True:
+                    stop = True
+            return stop
+
+        class Hooks(Callback):
+            def on_train_begin(self, trainer: Trainer) -> None:
+                user("on_train_begin")
+
+            def on_epoch_end(self, trainer: Trainer) -> None:
+                est.record_epoch(trainer, seen)
+                if user("on_epoch_end"):
+                    trainer.stop_training = True
+
+            def on_train_end(self, trainer: Trainer) -> None:
+                reason = trainer.stop_reason
+                if reason in ("converged", "early_stopping") and est.verbose:
+                    print(est.stall_message() + " Stopping.")
+                if reason == "max_epochs" and not incremental and est.solver != "lbfgs":
+                    warnings.warn(
+                        f"Stochastic Optimizer: Maximum iterations ({est.max_iter}) reached "
+                        "and the optimization hasn't converged yet.",
+                        ConvergenceWarning,
+                        stacklevel=7,
+                    )
+                user("on_train_end")
+
+        return Hooks()
+
+    def record_epoch(self, trainer: Trainer, seen: list[int]) -> None:
+        """Update scikit-learn's fitted attributes after an epoch of ``trainer``
+        (called by the Trainer's callback; ``seen`` holds the samples counted so far)."""
+        h = trainer.history
+        self.loss_curve_.append(h.loss[-1])
+        if self.verbose:
+            print(f"Iteration {len(self.loss_curve_)}, loss = {h.loss[-1]:.8f}")
+        if self.solver == "lbfgs":
+            return
+        self.n_iter_ += 1
+        self.loss_ = h.loss[-1]
+        self.t_ += trainer.samples_seen - seen[0]
+        seen[0] = trainer.samples_seen
+        if self.early_stopping:
+            assert self.validation_scores_ is not None
+            self.validation_loss_curve_.append(h.val_loss[-1])
+            self.validation_scores_.append(h.val_metric[-1])
+            if self.verbose:
+                print(f"Validation score: {h.val_metric[-1]:f}")
+            self.best_validation_score_ = trainer.best_loss
+        else:
+            self.best_loss_ = trainer.best_loss
+        if self.learning_rate == "invscaling" and self.solver == "sgd":
+            opt = trainer.optimizer
+            opt.lr = float(self.learning_rate_init) / (self.t_ + 1) ** self.power_t
+
+    def _adaptive_rate(self, trainer: Trainer) -> bool:
+        """scikit-learn's ``learning_rate="adaptive"``: when patience runs out, divide η
+        by 5 and go on, until η falls to 1e-6."""
+        opt = trainer.optimizer
+        msg = self.stall_message()
+        if opt.lr <= 1e-6:
+            if self.verbose:
+                print(msg + " Learning rate too small. Stopping.")
+            return False
+        opt.lr /= 5.0
+        if self.verbose:
+            print(msg + f" Setting learning rate to {opt.lr:f}")
+        return True
+
+    def stall_message(self) -> str:
+        """The message scikit-learn prints when patience runs out."""
+        what = "Validation score" if self.early_stopping else "Training loss"
+        return (
+            f"{what} did not improve more than tol={self.tol:f} for "
+            f"{self.n_iter_no_change} consecutive epochs."
+        )
 
     def _fit_stochastic(
         self, X: Array, Y: Array, y_raw: Array, sw: Array | None, incremental: bool
     ) -> None:
-        net = self.net_
         if not incremental or self._optimizer is None:
             self._optimizer = self._make_optimizer()
-        opt: Any = self._optimizer
         if self.early_stopping and incremental:
             raise ValueError("partial_fit does not support early_stopping=True")
-        Xv = Yv = yv = swv = None
+        validation = None
         if self.early_stopping:
             parts = self._split(X, Y, y_raw, sw)
             X, Xv, Y, Yv, y_raw, yv = parts[:6]
+            swv = None
             if sw is not None:
                 sw, swv = parts[6], parts[7]
             if Xv.shape[0] < 2:
@@ -582,110 +668,46 @@ class _BaseMLP(BaseEstimator):
                     "The validation set is too small. Increase 'validation_fraction' or the "
                     "size of your dataset."
                 )
+            validation = (Xv, Yv, swv)
+            self._val_labels = yv
         n = X.shape[0]
-        bs = self._batch_size(n)
-        schedule = None
-        if self.lr_schedule is not None:
-            schedule = get_schedule(copy.deepcopy(self.lr_schedule))
-        clip_norm, clip_value = self.clip_norm, self.clip_value
-        w = net.params
-        rng = self._rng
         random_state = self._random_state
-        sample_idx = np.arange(n)
-        alpha = float(self.alpha)
-        sw_full = None if sw is None else sw
-        self._run_callbacks("on_train_begin")
+        order = {"idx": np.arange(n)}
+
+        def shuffle(n_rows: int) -> Array:
+            # scikit-learn's sklearn.utils.shuffle of the previous epoch's order.
+            perm = np.arange(n_rows)
+            random_state.shuffle(perm)
+            order["idx"] = order["idx"][perm]
+            return order["idx"]
+
+        trainer = self._trainer(
+            self._optimizer, incremental, batch_size=self._batch_size(n),
+            shuffle=shuffle if self.shuffle else False,
+            scorer=lambda A, _Y, w: self._score_predictions(A, self._val_labels, w),
+        )  # fmt: skip
+        self.n_iter_ = 0
         t0 = time.perf_counter()
-        with _blas_limit(self._threads(bs)):
-            self.n_iter_ = 0
-            for _ in range(self.max_iter):
-                if self.shuffle:
-                    # scikit-learn's sklearn.utils.shuffle of the previous order.
-                    perm = np.arange(n)
-                    random_state.shuffle(perm)
-                    sample_idx = sample_idx[perm]
-                accumulated = 0.0
-                for start in range(0, n, bs):
-                    if self.shuffle:
-                        sl: Any = sample_idx[start : start + bs]
-                    else:
-                        sl = slice(start, start + bs)
-                    Xb, Yb = X[sl], Y[sl]
-                    swb = None if sw_full is None else sw_full[sl]
-                    m = Xb.shape[0]
-                    total = float(m) if swb is None else float(swb.sum())
-                    if total <= 0:  # a batch whose samples all have zero weight
-                        continue
-                    # scikit-learn's penalty per batch: (α / 2) ||W||² / Σ s_i; the core
-                    # adds λ ||W||², so λ = α / (2 Σ s_i).
-                    wd = alpha / (2.0 * total)
-                    loss, g, _ = net._loss_grad(Xb, Yb, swb, wd, True, rng)
-                    if clip_value is not None:
-                        np.clip(g, -clip_value, clip_value, out=g)
-                    if clip_norm is not None:
-                        norm = float(np.sqrt(np.dot(g, g)))
-                        if norm > clip_norm:
-                            g *= clip_norm / norm
-                    if Y.shape[1] > 1 or net.loss.name == "poisson":
-                        # The penalty of the weights this loss was computed with.
-                        reg = self._penalty(wd) if net.loss.name == "squared_error" else 0.0
-                        loss = self._reported_loss(loss, reg, Yb, swb)
-                    opt.step(w, g)
-                    accumulated += loss * m
-                self.n_iter_ += 1
-                self.loss_ = accumulated / n
-                self.t_ += n
-                self.loss_curve_.append(self.loss_)
-                if self.verbose:
-                    print(f"Iteration {self.n_iter_}, loss = {self.loss_:.8f}")
-                if not math.isfinite(self.loss_):
-                    raise ValueError(
-                        f"Training diverged at iteration {self.n_iter_}: the loss became "
-                        f"{self.loss_}. Lower learning_rate_init (it is "
-                        f"{self.learning_rate_init}), set clip_norm=1.0, or standardise X."
-                    )
-                self._update_no_improvement_count(Xv, Yv, yv, swv)
-                if self.learning_rate == "invscaling" and self.solver == "sgd":
-                    opt.lr = float(self.learning_rate_init) / (self.t_ + 1) ** self.power_t
-                if schedule is not None:
-                    monitored = (self.validation_loss_curve_[-1] if Xv is not None
-                                 else self.loss_)  # fmt: skip
-                    opt.lr = float(
-                        schedule(self.n_iter_, float(self.learning_rate_init), opt.lr, monitored)
-                    )
-                stop = self._run_callbacks("on_epoch_end")
-                if self._no_improvement_count > self.n_iter_no_change:
-                    what = "Validation score" if self.early_stopping else "Training loss"
-                    msg = (
-                        f"{what} did not improve more than tol={self.tol:f} for "
-                        f"{self.n_iter_no_change} consecutive epochs."
-                    )
-                    if self.learning_rate == "adaptive" and self.solver == "sgd":
-                        if opt.lr <= 1e-6:
-                            if self.verbose:
-                                print(msg + " Learning rate too small. Stopping.")
-                            break
-                        opt.lr /= 5.0
-                        if self.verbose:
-                            print(msg + f" Setting learning rate to {opt.lr:f}")
-                        self._no_improvement_count = 0
-                    else:
-                        if self.verbose:
-                            print(msg + " Stopping.")
-                        break
-                if stop or incremental:
-                    break
-                if self.n_iter_ == self.max_iter:
-                    warnings.warn(
-                        f"Stochastic Optimizer: Maximum iterations ({self.max_iter}) reached "
-                        "and the optimization hasn't converged yet.",
-                        ConvergenceWarning,
-                        stacklevel=5,
-                    )
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DivergenceWarning)  # reported below
+            trainer.run(X, Y, 1 if incremental else self.max_iter, sample_weight=sw,
+                        validation_data=validation)  # fmt: skip
         self.fit_time_ = time.perf_counter() - t0
-        if self.early_stopping and self._best_params is not None:
-            net.params = self._best_params
-        self._run_callbacks("on_train_end")
+        self._end_fit(trainer)
+
+    def _end_fit(self, trainer: Trainer) -> None:
+        """After training: keep patience for the next call; report divergence."""
+        self._patience = trainer.patience_state
+        if trainer.stop_reason == "diverged":
+            msg = (
+                f"Training diverged at iteration {self.n_iter_ + 1}: the loss became not "
+                f"finite. Kept the last finite weights. Lower learning_rate_init (it is "
+                f"{self.learning_rate_init}), set clip_norm=1.0, or standardise X."
+            )
+            if not self.early_stopping:
+                raise ValueError(msg)
+            warnings.warn(msg + " Restored the best weights (early stopping).",
+                          ConvergenceWarning, stacklevel=4)  # fmt: skip
 
     def _split(self, X: Array, Y: Array, y_raw: Array, sw: Array | None) -> list[Array]:
         """Hold out ``validation_fraction`` of the data as scikit-learn does: stratified
@@ -700,74 +722,18 @@ class _BaseMLP(BaseEstimator):
         except ValueError:  # too few samples per class for a stratified split
             return train_test_split(*arrays, random_state=seed, test_size=self.validation_fraction)
 
-    def _update_no_improvement_count(self, Xv, Yv, yv, swv) -> None:
-        if Xv is not None:
-            net = self.net_
-            Z = net._logits(Xv)
-            val_loss, _, A = net.loss(Z, Yv, net.head, swv)
-            total = float(Xv.shape[0]) if swv is None else float(swv.sum())
-            wd = float(self.alpha) / (2.0 * total)
-            reg = self._penalty(wd)
-            self.validation_loss_curve_.append(self._reported_loss(val_loss + reg, reg, Yv, swv))
-            score = self._score_predictions(A, yv, swv)
-            assert self.validation_scores_ is not None
-            assert self.best_validation_score_ is not None
-            self.validation_scores_.append(score)
-            if self.verbose:
-                print(f"Validation score: {score:f}")
-            if score < self.best_validation_score_ + self.tol:
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
-            if score > self.best_validation_score_:
-                self.best_validation_score_ = score
-                self._best_params = net.params.copy()
-        else:
-            assert self.best_loss_ is not None
-            if self.loss_curve_[-1] > self.best_loss_ - self.tol:
-                self._no_improvement_count += 1
-            else:
-                self._no_improvement_count = 0
-            if self.loss_curve_[-1] < self.best_loss_:
-                self.best_loss_ = self.loss_curve_[-1]
-
     def _fit_lbfgs(self, X: Array, Y: Array, sw: Array | None) -> None:
-        from scipy.optimize import minimize
-
-        net = self.net_
-        total = float(X.shape[0]) if sw is None else float(sw.sum())
-        wd = float(self.alpha) / (2.0 * total)
-        dtype = net.dtype
-
-        def fun(w64: Array) -> tuple[float, Array]:
-            net.params[...] = w64
-            loss, g, _ = net._loss_grad(X, Y, sw, wd)
-            if not math.isfinite(loss):
-                return math.inf, np.zeros_like(w64)
-            return loss, g.astype(np.float64)
-
-        self._run_callbacks("on_train_begin")
+        # SciPy's default ftol for L-BFGS-B, as scikit-learn leaves it.
+        opt = LBFGS(max_fun=self.max_fun, tol=self.tol, ftol=2.220446049250313e-09)
+        trainer = self._trainer(opt, False, batch_size=None, shuffle=False)
         n_before = len(self.loss_curve_)
-
-        def callback(intermediate_result: Any) -> None:
-            self.loss_curve_.append(self._reported_loss(
-                float(intermediate_result.fun), self._penalty(wd), Y, sw))  # fmt: skip
-            if self.verbose:
-                print(f"Iteration {len(self.loss_curve_)}, loss = {self.loss_curve_[-1]:.8f}")
-            if self._callbacks():
-                net.params[...] = intermediate_result.x
-                if self._run_callbacks("on_epoch_end"):
-                    raise StopIteration
-
         t0 = time.perf_counter()
-        x0 = net.params.astype(np.float64)
-        with _blas_limit(self._threads(X.shape[0])):
-            res = minimize(
-                fun, x0, method="L-BFGS-B", jac=True, callback=callback,
-                options={"maxfun": self.max_fun, "maxiter": self.max_iter, "gtol": self.tol},
-            )  # fmt: skip
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DivergenceWarning)  # reported below
+            trainer.run(X, Y, self.max_iter, sample_weight=sw)
         self.fit_time_ = time.perf_counter() - t0
-        if res.status != 0 and "callback" not in str(res.message).lower():
+        res = trainer.lbfgs_result
+        if res.status != 0 and trainer.stop_reason.startswith("lbfgs"):
             warnings.warn(
                 f"lbfgs failed to converge after {res.nit} iteration(s) (status={res.status}):"
                 f"\n{res.message}.\n\nIncrease the number of iterations to improve the "
@@ -777,13 +743,21 @@ class _BaseMLP(BaseEstimator):
                 stacklevel=5,
             )
         self.n_iter_ = min(int(res.nit), self.max_iter)  # t_ stays 0, as scikit-learn's
-        net.params[...] = res.x.astype(dtype)
-        # res.fun is the loss at res.x (the core's, with the penalty).
-        self.loss_ = self._reported_loss(float(res.fun), self._penalty(wd), Y, sw)
+        self.loss_ = self._loss_now(X, Y, sw)
         if len(self.loss_curve_) == n_before:
             self.loss_curve_.append(self.loss_)
         self.best_loss_ = min(self.loss_curve_)
-        self._run_callbacks("on_train_end")
+        self._end_fit(trainer)
+
+    def _loss_now(self, X: Array, Y: Array, sw: Array | None) -> float:
+        """scikit-learn's reported loss at the current weights, on all of (X, Y)."""
+        net = self.net_
+        per = net.loss.per_sample(net.logits(X), Y, net.head)
+        report = self._report_loss()
+        if report is not None:
+            per = report(per, Y)
+        total = X.shape[0] if sw is None else float(sw.sum())
+        return float(np.average(per, weights=sw)) + net.penalty(float(self.alpha) / (2 * total))
 
     # ------------------------------------------------------------------ predict
     def _check_X_predict(self, X: Any) -> Array:
@@ -794,7 +768,7 @@ class _BaseMLP(BaseEstimator):
     def _forward(self, X: Any) -> Array:
         """Network outputs after the output head, shape (n_samples, n_outputs)."""
         X = self._check_X_predict(X)
-        return self.net_.head(self.net_._logits(X))
+        return self.net_.head(self.net_.logits(X))
 
     def transform(self, X: Any, layer: int = -1) -> Array:
         """The activations of a hidden layer.
@@ -829,7 +803,7 @@ class _BaseMLP(BaseEstimator):
         end = starts[layer + 1]
         H = X
         for lay in net.layers[:end]:
-            H = lay.forward(H)
+            H = lay(H)
         return np.array(H, copy=True)
 
     def _score_predictions(self, A: Array, y: Array, sw: Array | None) -> float:
@@ -1180,7 +1154,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
             Positive values vote for ``classes_[1]`` in the binary case.
         """
         X = self._check_X_predict(X)
-        Z = np.array(self.net_._logits(X), dtype=np.float64)
+        Z = np.array(self.net_.logits(X), dtype=np.float64)
         return Z.ravel() if self.n_outputs_ == 1 else Z
 
     @available_if(lambda est: est._check_solver())
