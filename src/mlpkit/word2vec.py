@@ -59,8 +59,8 @@ import scipy.sparse as sp
 from .optimizers import Optimizer, get_optimizer
 
 __all__ = [
-    "CBOW",
     "AnalogyResult",
+    "CBOW",
     "ContextMean",
     "NegativeSamplingOutput",
     "SoftmaxOutput",
