@@ -54,6 +54,7 @@ _LAZY = {
     "MLPRegressor": "estimators",
     "save": "io",
     "load": "io",
+    "Sweep": "sweep",
 }
 
 

@@ -885,6 +885,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     d = sub.add_parser("datasets", help="list the built-in datasets")
     d.set_defaults(func=cmd_datasets)
+    from .sweep import cli as sweep_cli  # `mlpkit sweep` lives in its own module
+
+    sweep_cli.add_parser(sub)
     return p
 
 
