@@ -26,6 +26,7 @@ Dask
 from __future__ import annotations
 
 import concurrent.futures as cf
+import logging
 import os
 import uuid
 from typing import Any
@@ -84,17 +85,18 @@ class LocalBackend:
         return f"{self.workers} local worker process{'es' if self.workers != 1 else ''}"
 
     def _pool(self) -> Any:
-        from joblib.externals.loky import get_reusable_executor
+        # Our own loky pool rather than loky's global reusable one: that one compares
+        # its arguments with ``==`` to decide on reuse, which fails on arrays.
+        from joblib.externals.loky.process_executor import ProcessPoolExecutor
 
         assert self._args is not None
-        # After a worker's death the old executor is broken; this call then returns a
-        # fresh one (same arguments), which is how a lost trial "runs elsewhere".
-        self._executor = get_reusable_executor(
+        if self._executor is not None:  # broken: a worker died
+            self._executor.shutdown(wait=False, kill_workers=True)
+        self._executor = ProcessPoolExecutor(
             max_workers=self.workers,
             initializer=_init_worker,
             initargs=self._args,
             env=_thread_env(self.threads),
-            timeout=300,
         )
         return self._executor
 
@@ -112,6 +114,7 @@ class LocalBackend:
         try:
             return self._executor.submit(_run_local, task)
         except (BrokenProcessPool, RuntimeError):
+            # After a worker's death the pool is broken: a fresh one runs the trial.
             return self._pool().submit(_run_local, task)
 
     def wait(self, handles: list[Any], timeout: float) -> list[Any]:
@@ -192,7 +195,8 @@ class DaskBackend:
                 n_workers=int(self.workers or os.cpu_count() or 1),
                 processes=True,
                 threads_per_worker=1,
-                dashboard_address=None,
+                dashboard_address=":0",  # a free port, never a clash on 8787
+                silence_logs=logging.ERROR,
             )
             self.client = Client(self.cluster)
         # Sent once, to every worker; the tasks refer to it.

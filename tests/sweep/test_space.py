@@ -1,0 +1,127 @@
+"""Parameter specs, proposals and the errors raised before any trial runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from mlpkit.cli import main
+from mlpkit.sweep import Sweep, SweepError, parse_param
+from mlpkit.sweep.search import GridSearch, RandomSearch
+from mlpkit.sweep.space import estimator_params, parse_space, random_point
+from mlpkit.sweep.trial import check_metric
+
+
+def test_list_and_range_specs():
+    assert parse_param("hidden=8,16,32x32").choices == ("8", "16", "32x32")
+    assert parse_param("hidden=0").choices == ("0",)
+    assert parse_param("alpha=0,1e-4,1e-2").choices == (0.0, 1e-4, 1e-2)
+    assert parse_param("activation=relu,tanh").choices == ("relu", "tanh")
+    assert parse_param("lr=log:1e-4:1e-1:4").grid() == [1e-4, 1e-3, 1e-2, 1e-1]
+    assert parse_param("momentum=uniform:0:1:3").grid() == [0.0, 0.5, 1.0]
+    assert parse_param("batch_size=int:16:18").grid() == [16, 17, 18]
+    assert parse_param("early_stopping=true,false").choices == (True, False)
+
+
+def test_estimator_keywords():
+    params = {"hidden": "32x32", "lr": 0.01, "epochs": 7, "alpha": 0.0}
+    assert estimator_params(params) == {
+        "hidden_layer_sizes": (32, 32),
+        "learning_rate_init": 0.01,
+        "max_iter": 7,
+        "alpha": 0.0,
+    }
+    assert estimator_params({"hidden": "0"}) == {"hidden_layer_sizes": ()}
+
+
+@pytest.mark.parametrize(
+    ("spec", "expected"),
+    [
+        ("hidden=8,abc", "'abc' is not a layout"),
+        ("hidden=8,-2", "positive"),
+        ("foo=1", "unknown parameter 'foo'"),
+        ("lr=log:0:1", "must be > 0"),
+        ("lr=log:1e-1:1e-4", "must be below the high end"),
+        ("lr=log:1e-4", "write log:LO:HI[:N]"),
+        ("lr=-1", "must be > 0"),
+        ("activation=relu,sigmoidal", "'sigmoidal' is not one of"),
+        ("solver=newton", "'newton' is not one of"),
+        ("hidden=log:1:2", "takes a list of values"),
+        ("batch_size=4.5", "is not an integer"),
+        ("alpha=", "an empty value"),
+        ("lr", "write NAME=VALUES"),
+    ],
+)
+def test_bad_specs_name_what_is_wrong(spec, expected):
+    with pytest.raises(SweepError, match=expected.replace("[", r"\[").replace("]", r"\]")):
+        parse_param(spec)
+
+
+def test_alias_twice_is_an_error():
+    with pytest.raises(SweepError, match="given twice"):
+        parse_space(["epochs=5", "max_iter=10"])
+
+
+def test_grid_order_and_cap():
+    space = parse_space(["hidden=8,16", "alpha=0,1"])
+    g = GridSearch(space, 3)
+    got = [g.ask() for _ in range(4)]
+    assert got[:3] == [
+        (0, {"hidden": "8", "alpha": 0.0}),
+        (1, {"hidden": "8", "alpha": 1.0}),
+        (2, {"hidden": "16", "alpha": 0.0}),
+    ]
+    assert got[3] is None and g.done
+
+
+def test_random_trials_depend_only_on_seed_and_index():
+    space = parse_space(["hidden=8,16,32x32", "lr=log:1e-4:1e-1", "batch_size=int:8:64"])
+    a = RandomSearch(space, 6, seed=3)
+    b = RandomSearch(space, 6, seed=3, finished=[0, 2])  # a resume skips finished ones
+    full = [a.ask() for _ in range(6)]
+    assert [b.ask() for _ in range(4)] == [full[i] for i in (1, 3, 4, 5)]
+    assert full[0][1] == random_point(space, 3, 0)
+    assert random_point(space, 4, 0) != random_point(space, 3, 0)
+    for _, p in full:
+        assert 1e-4 <= p["lr"] <= 1e-1 and 8 <= p["batch_size"] <= 64
+
+
+def test_metrics():
+    assert check_metric(None, "classification") == "accuracy"
+    assert check_metric(None, "regression") == "r2"
+    assert check_metric("rmse", "regression") == "neg_root_mean_squared_error"
+    with pytest.raises(ValueError, match="regression metric but this is a classification"):
+        check_metric("r2", "classification")
+    with pytest.raises(ValueError, match="unknown --metric 'nope'"):
+        check_metric("nope", "regression")
+
+
+def test_option_errors():
+    with pytest.raises(SweepError, match="not both"):
+        Sweep(["hidden=8"], cv=3, val_split=0.2)
+    with pytest.raises(SweepError, match="--cv needs at least 2"):
+        Sweep(["hidden=8"], cv=1)
+    with pytest.raises(SweepError, match="unknown search"):
+        Sweep(["hidden=8"], search="bayes")
+    with pytest.raises(SweepError, match="address"):
+        Sweep(["hidden=8"], scheduler="localhost:8786")
+    with pytest.raises(SweepError, match="no parameters"):
+        Sweep([])
+
+
+@pytest.mark.parametrize(
+    ("extra", "expected"),
+    [
+        (["--param", "hidden=8,abc"], "'abc' is not a layout"),
+        (["--param", "width=8"], "unknown parameter 'width'"),
+        (["--param", "hidden=8", "--metric", "r2"], "regression metric"),
+        (["--param", "hidden=8", "--metric", "accuracy_score"], "unknown --metric"),
+    ],
+)
+def test_cli_errors_come_before_any_trial(tmp_path, capsys, extra, expected):
+    out = tmp_path / "sweep"
+    code = main(["sweep", "--data", "digits", "--out", str(out), *extra])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert err.startswith("mlpkit: error: ") and expected in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists()  # nothing started: no journal, no directory
