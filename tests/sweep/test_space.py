@@ -125,3 +125,37 @@ def test_cli_errors_come_before_any_trial(tmp_path, capsys, extra, expected):
     assert err.startswith("mlpkit: error: ") and expected in err
     assert len(err.strip().splitlines()) == 1
     assert not out.exists()  # nothing started: no journal, no directory
+
+
+def test_journal_ignores_a_torn_last_line(tmp_path):
+    from mlpkit.sweep.journal import Journal
+
+    j = Journal(tmp_path)
+    j.append({"id": 0, "status": "ok", "score": 0.5})
+    with open(j.path, "a") as fh:  # a driver killed in the middle of a write
+        fh.write('{"id": 1, "status": "o')
+    assert [r["id"] for r in j.records()] == [0]
+    j.append({"id": 1, "status": "ok", "score": float("nan")})  # NaN is stored as null
+    assert [(r["id"], r["score"]) for r in j.records()] == [(0, 0.5), (1, None)]
+
+
+def test_progress_bar_on_a_terminal_and_lines_in_a_log():
+    import io
+
+    from mlpkit.sweep.report import Progress
+
+    tty = io.StringIO()
+    p = Progress(4, stream=tty, tty=True)
+    p.update(running=2)
+    p.update(finished={"status": "ok", "score": 0.8}, running=1)
+    assert tty.getvalue().startswith("\r[") and "1/4 done, 1 running, 0 failed, best 0.8000" in tty.getvalue()
+    assert "\n" not in tty.getvalue()  # redrawn in place
+
+    log = io.StringIO()
+    p = Progress(2, stream=log, tty=False, interval=3600)
+    p.update(running=2)  # the first line
+    p.update(finished={"status": "failed"}, running=1)  # within the interval: no line
+    p.update(finished={"status": "ok", "score": 0.5}, running=0)  # the last: always
+    lines = log.getvalue().splitlines()
+    assert "\r" not in log.getvalue() and len(lines) == 2
+    assert lines[-1] == "sweep: 2/2 done, 0 running, 1 failed, best 0.5000, ETA 0:00:00"
