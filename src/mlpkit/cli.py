@@ -499,12 +499,12 @@ def cmd_train(args: argparse.Namespace) -> int:
         trainer.load_state_dict(ck["state"])
         stop = ck["state"]["history"].get("stop_reason", "")
         done = trainer.epoch >= args.epochs or stop in ("early_stopping", "converged", "diverged")
-        if args.early_stopping and not done and trainer._wait > trainer.patience:
+        if args.early_stopping and not done and trainer.patience_left < 0:
             # Killed between the epoch that triggered early stopping and the final save:
             # finish as the uninterrupted run did, with the best weights.
             done = True
             trainer.history.stop_reason = "early_stopping"
-            if trainer.restore_best and trainer.best_params is not None:
+            if trainer.config.restore_best and trainer.best_params is not None:
                 net.params = trainer.best_params
         print(f"resuming from {args.resume} at epoch {trainer.epoch}", file=sys.stderr)
     val = (Xs[va], Ys[va]) if len(va) else None

@@ -70,7 +70,7 @@ def _need(module: str, extra: str) -> Any:
 
 def _head_params(net: MLP) -> dict[str, Any]:
     """Hyper-parameters of an activation used as the output head (e.g. ELU's alpha)."""
-    act = getattr(net.head, "_act", None)
+    act = net.head.activation
     return dict(act.params) if act is not None else {}
 
 

@@ -37,7 +37,8 @@ from typing import Any
 
 import numpy as np
 
-from .network import MLP
+from . import metrics
+from .network import MLP, as_network
 
 __all__ = [
     "FORMAT_VERSION",
@@ -180,7 +181,7 @@ class Model:
         -------
         ndarray of shape (n_samples, n_features), the network's dtype
         """
-        Xc = self.net._check_X(X)
+        Xc = self.net.check_input(X)
         if self.x_mean is not None and self.x_scale is not None:
             Xc = (Xc - self.x_mean) / self.x_scale
         return Xc
@@ -223,12 +224,9 @@ class Model:
         pred = self.predict(X)
         y = np.asarray(y)
         if self.is_classifier:
-            return float(np.mean(pred == y.reshape(pred.shape)))
-        pred = pred.reshape(len(pred), -1).astype(np.float64)
-        y = y.reshape(pred.shape).astype(np.float64)
-        ss_res = ((y - pred) ** 2).sum(axis=0)
-        ss_tot = ((y - y.mean(axis=0)) ** 2).sum(axis=0)
-        return float(np.mean(1 - ss_res / np.where(ss_tot == 0, 1, ss_tot)))
+            return float(np.mean(np.all(pred.reshape(len(pred), -1) == y.reshape(len(y), -1),
+                                        axis=1)))  # fmt: skip
+        return metrics.r2_score(y, pred)
 
     def summary(self) -> str:
         """Architecture, parameter count, task, preprocessing and training summary."""
@@ -294,7 +292,8 @@ def as_model(obj: Any) -> Model:
         hist = obj.history_.as_dict() if getattr(obj, "history_", None) is not None else None
         return Model(obj, history=hist)
     net = getattr(obj, "net_", None)
-    if isinstance(net, MLP):
+    if net is not None:
+        net = as_network(obj)
         classes = getattr(obj, "classes_", None)
         is_clf = classes is not None or getattr(obj, "_estimator_type", "") == "classifier"
         hist = getattr(obj, "history_", None) or getattr(net, "history_", None)
@@ -634,7 +633,7 @@ def save_checkpoint(
         "schedule": state["schedule"],
         "best_loss": best if math.isfinite(best) else str(best),
         "wait": int(state["wait"]),
-        "split_seed": int(state["split_seed"]),
+        "split_seed": None if state.get("split_seed") is None else int(state["split_seed"]),
     }
     config["run"] = run or {}
     return atomic_write_bytes(path, _encode(tensors, config))
@@ -673,7 +672,7 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
         "best_loss": float(t["best_loss"]),
         "best_params": tensors.get("best_params"),
         "wait": t["wait"],
-        "split_seed": t["split_seed"],
+        "split_seed": t.get("split_seed"),
     }
     return {"state": state, "model": model, "run": config.get("run", {}), "epoch": t["epoch"]}
 

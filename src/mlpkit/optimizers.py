@@ -275,14 +275,18 @@ class LBFGS:
     max_fun : int
         Maximum number of loss evaluations (scikit-learn's ``max_fun``).
     tol : float
-        Passed to scipy as ``gtol`` and ``ftol``-scaled tolerance.
+        Passed to scipy as ``gtol``.
+    ftol : float, optional
+        SciPy's relative tolerance on the loss; default ``tol / 100`` in float64 and
+        1e-9 in float32 (whose gradients are noisier).
     """
 
     name = "lbfgs"
 
-    def __init__(self, max_fun: int = 15000, tol: float = 1e-7):
+    def __init__(self, max_fun: int = 15000, tol: float = 1e-7, ftol: float | None = None):
         self.max_fun = int(max_fun)
         self.tol = float(tol)
+        self.ftol = ftol
         self.lr = 1.0
         self.t = 0
 
