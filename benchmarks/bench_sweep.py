@@ -81,7 +81,8 @@ def sweep(X: np.ndarray, y: np.ndarray, workers: int, n: int = TRIALS, **kw) -> 
 
 
 def load_avg() -> str:
-    return "load %.2f %.2f %.2f" % os.getloadavg()
+    a, b, c = os.getloadavg()
+    return f"load {a:.2f} {b:.2f} {c:.2f}"
 
 
 def main() -> None:

@@ -148,7 +148,10 @@ def test_progress_bar_on_a_terminal_and_lines_in_a_log():
     p = Progress(4, stream=tty, tty=True)
     p.update(running=2)
     p.update(finished={"status": "ok", "score": 0.8}, running=1)
-    assert tty.getvalue().startswith("\r[") and "1/4 done, 1 running, 0 failed, best 0.8000" in tty.getvalue()
+    assert (
+        tty.getvalue().startswith("\r[")
+        and "1/4 done, 1 running, 0 failed, best 0.8000" in tty.getvalue()
+    )
     assert "\n" not in tty.getvalue()  # redrawn in place
 
     log = io.StringIO()
