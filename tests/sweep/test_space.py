@@ -162,3 +162,37 @@ def test_progress_bar_on_a_terminal_and_lines_in_a_log():
     lines = log.getvalue().splitlines()
     assert "\r" not in log.getvalue() and len(lines) == 2
     assert lines[-1] == "sweep: 2/2 done, 0 running, 1 failed, best 0.5000, ETA 0:00:00"
+
+
+def test_exported_from_mlpkit_and_printable():
+    import mlpkit
+
+    assert mlpkit.Sweep is Sweep
+    s = Sweep({"hidden": [8, (32, 32)], "lr": "log:1e-4:1e-1"}, trials=4)
+    assert repr(s) == "Sweep(hidden=8,32x32, lr=log:0.0001:0.1:5; random, 4 trials, local)"
+
+
+def test_tpe_resume_reruns_unfinished_trials_with_their_parameters(tmp_path):
+    """A driver killed mid-round: the trials Optuna handed out but that never finished
+    run again with the same parameters; the recorded ones are not proposed again."""
+    pytest.importorskip("optuna")
+    from mlpkit.sweep.search import TPESearch
+
+    space = parse_space(["hidden=8,16", "lr=log:1e-3:1e-1"])
+    path = tmp_path / "optuna.journal"
+    first = TPESearch(space, 6, seed=0, path=path, round_size=4)
+    asked = [first.ask() for _ in range(4)]
+    assert first.ask() is None  # the round is still running: no new proposals
+    rec0 = {"id": asked[0][0], "status": "ok", "score": 0.9}
+    rec1 = {"id": asked[1][0], "status": "failed", "error": "ValueError: diverged"}
+    first.tell(rec0["id"], rec0)
+    # The driver wrote trial 1 to its journal, then died before telling Optuna.
+    again = TPESearch(space, 6, seed=0, path=path, records=[rec0, rec1], round_size=4)
+    rerun = [again.ask(), again.ask()]
+    assert rerun == asked[2:]
+    assert again.ask() is None  # those two are running now
+    for tid, _ in rerun:
+        again.tell(tid, {"id": tid, "status": "ok", "score": 0.5})
+    new = [again.ask(), again.ask()]  # the last round: trials 4 and 5
+    assert [t for t, _ in new] == [4, 5] and again.ask() is None
+    assert again.done  # nothing left to propose
