@@ -315,3 +315,63 @@ def test_public_api_is_sorted_and_complete():
     assert mlpkit.__all__ == sorted(mlpkit.__all__)
     for name in mlpkit.__all__:
         assert hasattr(mlpkit, name)
+
+
+# --------------------------------------------------------------------- every layer kind
+def _all_kinds(p_drop: float):
+    """Dense, LayerNorm, PReLU, a residual block, each table activation family, dropout."""
+    from mlpkit.layers import ActivationLayer, Dense, Dropout, LayerNorm, PReLU, Residual
+
+    return [
+        Dense(3, 6),
+        LayerNorm(6),
+        PReLU(6),
+        Residual([Dense(6, 6), ActivationLayer("tanh", 6), Dense(6, 6), LayerNorm(6)]),
+        ActivationLayer("gelu", 6),
+        Dropout(6, p_drop),
+        Dense(6, 5),
+        ActivationLayer("softsign", 5),
+        Residual([Dense(5, 5), ActivationLayer("logistic", 5)]),
+        Dense(5, 5),  # a Dense layer read directly by a Dense layer: [Z 1] as its input
+        Dense(5, 3),
+    ]
+
+
+def test_a_network_of_every_layer_kind_matches_finite_differences(rng):
+    """The workspace path (the only implementation) of every layer kind, chained, against
+    central differences of the whole network's loss, with weight decay and sample weights."""
+    net = MLP.from_layers(_all_kinds(0.0), output="softmax", dtype=np.float64, random_state=0)
+    net.params = net.params + rng.normal(scale=0.1, size=net.n_params)  # move γ, β, α off init
+    X, y = rng.normal(size=(9, 3)), rng.integers(0, 3, 9)
+    result = check_gradients(net, X, y, weight_decay=0.01, sample_weight=rng.random(9) + 0.5)
+    assert result.max_error < 1e-6, result
+
+
+def test_a_network_of_every_layer_kind_trains(rng):
+    X = rng.normal(size=(240, 3))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5)
+    net = MLP.from_layers(_all_kinds(0.1), output="softmax", random_state=0)
+    before = net.score(X, y)
+    h = net.fit(X, y, epochs=60, batch_size=32, lr=0.01, weight_decay=1e-4,
+                sample_weight=np.ones(240))  # fmt: skip
+    assert h.loss[-1] < 0.5 * h.loss[0]
+    assert net.score(X, y) > max(0.85, before + 0.2)
+
+
+# --------------------------------------------------------------------- bad input
+def test_complex_input_is_refused_not_truncated():
+    with pytest.raises(ValueError, match="complex values.*real and imaginary parts"):
+        MLP([2, 1]).forward(np.array([[1 + 2j, 0]]))
+
+
+def test_values_beyond_float32_are_named_not_called_infinite():
+    with pytest.raises(ValueError, match=r"values up to 1e\+300, beyond the largest float32"):
+        MLP([2, 1]).forward(np.array([[1e300, 0.0]]))
+    assert np.isfinite(MLP([2, 1], dtype=np.float64).forward(np.array([[1e300, 0.0]]))).all()
+
+
+@pytest.mark.parametrize("output", ["tanh", "identity", "relu"])
+def test_poisson_needs_a_positive_head(output):
+    with pytest.raises(ValueError, match="loss='poisson' takes the logarithm.*output='exp'"):
+        MLP([2, 3, 1], output=output, loss="poisson")
+    MLP([2, 3, 1], output="exp", loss="poisson")

@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from mlpkit import MLP, DivergenceWarning, training
+from mlpkit import MLP, Adam, DivergenceWarning, training
 from mlpkit.training import Trainer, blas_threads_for, fit
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -216,9 +216,10 @@ def test_lbfgs_records_iterations_and_no_warnings(rng):
      ([4, 6, 2], "logistic", "identity"), ([4, 6, 6, 3], ["relu", "identity"], "exp")],
 )  # fmt: skip
 @pytest.mark.parametrize("epoch_buffer", [True, False])
-def test_fused_training_step_equals_the_layers(sizes, act, output, epoch_buffer, monkeypatch):
-    """The fused step of plain stacks (training._FusedStack) computes exactly what the
-    layers' own forward and backward compute."""
+def test_trainer_steps_equal_a_hand_written_loop(sizes, act, output, epoch_buffer, monkeypatch):
+    """The Trainer's buffered steps (rows shuffled into an epoch buffer with its column of
+    ones, or gathered batch by batch; logits kept for the epoch's loss) compute exactly
+    what a plain loop over ``loss_and_grad`` and the optimizer computes."""
     rng = np.random.default_rng(5)
     X = rng.normal(size=(103, sizes[0]))
     if output == "softmax":
@@ -229,20 +230,25 @@ def test_fused_training_step_equals_the_layers(sizes, act, output, epoch_buffer,
         Y = rng.random((103, sizes[-1])) if output == "identity" else rng.integers(0, 2, 103)
     if not epoch_buffer:  # gather each batch instead of shuffling the set into a buffer
         monkeypatch.setattr(training, "_EPOCH_BUFFER_BYTES", 0)
+    net = MLP(sizes, activation=act, output=output, dtype=np.float64, random_state=5)
+    ref = net.copy()
+    h = net.fit(X, Y, epochs=3, batch_size=16, lr=0.01, random_state=7)
 
-    def run():
-        net = MLP(sizes, activation=act, output=output, dtype=np.float64, random_state=5)
-        h = net.fit(X, Y, epochs=3, batch_size=16, lr=0.01)
-        return net.params.copy(), h
-
-    fused_params, fused_h = run()
-    with monkeypatch.context() as m:
-        m.setattr(training._FusedStack, "build", classmethod(lambda cls, *a: None))
-        general_params, general_h = run()
-    np.testing.assert_allclose(fused_params, general_params, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(fused_h.loss, general_h.loss, rtol=1e-9)
-    np.testing.assert_allclose(fused_h.metric, general_h.metric, rtol=1e-9)
+    opt = Adam(lr=0.01)
+    order_rng = np.random.default_rng(7)
+    losses = []
+    for _ in range(3):
+        order = order_rng.permutation(103)
+        total = 0.0
+        for start in range(0, 103, 16):
+            idx = order[start : start + 16]
+            loss, g = ref.loss_and_grad(X[idx], Y[idx])
+            opt.step(ref.params, g)
+            total += loss * len(idx)
+        losses.append(total / 103)
+    np.testing.assert_allclose(net.params, ref.params, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(h.loss, losses, rtol=1e-9)
     assert not np.allclose(
-        fused_params,
+        net.params,
         MLP(sizes, activation=act, output=output, dtype=np.float64, random_state=5).params,
     )

@@ -70,7 +70,7 @@ def _need(module: str, extra: str) -> Any:
 
 def _head_params(net: MLP) -> dict[str, Any]:
     """Hyper-parameters of an activation used as the output head (e.g. ELU's alpha)."""
-    act = getattr(net.head, "_act", None)
+    act = net.head.activation
     return dict(act.params) if act is not None else {}
 
 
@@ -164,9 +164,15 @@ class _OnnxBuilder:
 def to_onnx(model: Any, *, opset: int = ONNX_OPSET) -> Any:
     """An ONNX model computing :meth:`mlpkit.io.Model.forward`.
 
-    The graph takes ``X`` of shape (n_samples, n_features) (raw inputs: the model's
-    standardisation is part of the graph) and returns ``output`` of shape
-    (n_samples, n_outputs): probabilities for classifiers, values for regression.
+    The graph takes ``X`` of shape (n_samples, n_features) in the network's dtype
+    (``tensor(float)`` for a float32 network, the default; ``tensor(double)`` for
+    float64: onnxruntime refuses any other, so pass ``X.astype(np.float32)``). Inputs are
+    raw: the model's standardisation is part of the graph. It returns ``output`` of shape
+    (n_samples, n_outputs), :meth:`~mlpkit.io.Model.forward`: the output units'
+    probabilities for classifiers (ONE column, p of the positive class, for a binary
+    logistic classifier), values in target units for regression. Classifiers also return
+    ``probabilities`` of shape (n_samples, n_classes), equal to
+    :meth:`~mlpkit.io.Model.predict_proba`: ``[1 - p, p]`` for a binary classifier.
     Class labels, feature names and the mlpkit config go into ``metadata_props``.
 
     Parameters
@@ -202,11 +208,23 @@ def to_onnx(model: Any, *, opset: int = ONNX_OPSET) -> Any:
                          b.const(m.y_mean, "y_mean")])  # fmt: skip
     b.nodes.append(oh.make_node("Identity", [y], ["output"]))
     elem = oh.np_dtype_to_tensor_dtype(net.dtype)
+    outputs = [oh.make_tensor_value_info("output", elem, ["n_samples", net.n_outputs])]
+    if m.is_classifier and head in ("softmax", "logistic"):
+        # predict_proba's columns: a single logistic unit p becomes [1 - p, p], as
+        # Model.predict_proba (and scikit-learn) give for a binary classifier.
+        n_cols = 2 if head == "logistic" and net.n_outputs == 1 else net.n_outputs
+        if n_cols == 2 and net.n_outputs == 1:
+            one = b.const(np.ones((1, 1), dtype=net.dtype), "one")
+            b.nodes.append(oh.make_node("Concat", [b.op("Sub", [one, y]), y],
+                                        ["probabilities"], axis=1))  # fmt: skip
+        else:
+            b.nodes.append(oh.make_node("Identity", [y], ["probabilities"]))
+        outputs.append(oh.make_tensor_value_info("probabilities", elem, ["n_samples", n_cols]))
     graph = oh.make_graph(
         b.nodes,
         "mlpkit",
         [oh.make_tensor_value_info("X", elem, ["n_samples", net.n_inputs])],
-        [oh.make_tensor_value_info("output", elem, ["n_samples", net.n_outputs])],
+        outputs,
         b.inits,
     )
     onnx_model = oh.make_model(

@@ -97,12 +97,13 @@ def playground_cmap() -> Any:
 
 
 def _as_net(model: Any) -> Any:
-    from .network import MLP
+    """The network behind ``model``, or None for a model of another library."""
+    from .network import as_network
 
-    if isinstance(model, MLP):
-        return model
-    net = getattr(model, "net_", None)
-    return net if isinstance(net, MLP) else None
+    try:
+        return as_network(model)
+    except TypeError:
+        return None
 
 
 def _scores(model: Any, P: Array) -> tuple[Array, bool]:

@@ -86,7 +86,7 @@ def hidden_unit_decomposition(net: Any, x: Any) -> dict[str, Array]:
     W1, b1 = layers[-1].W.astype(np.float64), layers[-1].b.astype(np.float64)  # type: ignore[attr-defined]
     pre = xs[:, None] * W0[0] + b0
     if middle:
-        act = np.array(middle[0].forward(pre.astype(net.dtype)), dtype=np.float64, copy=True)
+        act = np.asarray(middle[0](pre.astype(net.dtype)), dtype=np.float64)
     else:
         act = pre.copy()
     weighted = act * W1[:, 0]
@@ -186,7 +186,7 @@ def warp_grid(
     out = [G.copy()]
     for block in blocks[:k]:
         for layer in block:
-            H = np.array(layer.forward(H), copy=True)
+            H = layer(H)
         out.append(H.astype(np.float64).reshape(*shape, H.shape[1]))
     return out
 

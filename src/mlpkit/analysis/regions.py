@@ -259,10 +259,10 @@ def _walk_activations(layers: list[Layer], H: Array, out: list[tuple[Layer, Arra
             H = H + _walk_activations(layer.layers, H, out)
         elif isinstance(layer, (ActivationLayer, PReLU)):
             Z = H
-            H = np.array(layer.forward(Z), copy=True)
+            H = layer(Z)
             out.append((layer, Z, H))
         else:
-            H = np.array(layer.forward(H), copy=True)
+            H = layer(H)
     return H
 
 
@@ -270,7 +270,7 @@ def _activation_records(net: Any, X: Any) -> list[tuple[Layer, Array, Array]]:
     """(layer, Z, A) for every activation layer, in forward order."""
     net = as_mlp(net)
     records: list[tuple[Layer, Array, Array]] = []
-    _walk_activations(net.layers, net._check_X(X), records)
+    _walk_activations(net.layers, net.check_input(X), records)
     return records
 
 
