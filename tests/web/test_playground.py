@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+from urllib.request import urlopen
 
 import numpy as np
 import pytest
@@ -142,6 +143,11 @@ def _ws_url(server: str) -> str:
 def test_twenty_sessions_and_the_limit_page(page_factory, server):
     from websockets.sync.client import connect
 
+    # Wait until the previous tests' pages have gone (their sessions are freed when
+    # the server sees their sockets close).
+    deadline = time.monotonic() + 30
+    while json.loads(urlopen(server + "status").read())["sessions"] and time.monotonic() < deadline:
+        time.sleep(0.1)
     counts = [0] * 20
     stop = threading.Event()
     ready = threading.Barrier(21)

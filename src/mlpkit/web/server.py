@@ -3,6 +3,7 @@
 * ``GET /`` serves the page (``static/index.html``), or the "server full" page when
   :attr:`Manager.max_sessions` sessions are open.
 * ``/ws`` is one WebSocket per browser tab, hence one :class:`~.session.Session`.
+* ``GET /status`` is ``{"sessions": n, "max_sessions": m}``.
 * ``GET /export/{session}/{kind}`` downloads the session's model (``.mlpkit``), its ONNX
   graph or a Python script reproducing the run.
 
@@ -31,7 +32,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, Response
+from starlette.responses import HTMLResponse, JSONResponse, Response
 from starlette.routing import Mount, Route, WebSocketRoute
 from starlette.staticfiles import StaticFiles
 from starlette.websockets import WebSocket, WebSocketDisconnect
@@ -257,6 +258,12 @@ def create_app(max_sessions: int = 20, idle_timeout: float = 1800.0) -> Starlett
     async def ws(websocket: WebSocket) -> None:
         await manager.serve(websocket)
 
+    async def status(request: Request) -> Response:
+        # For a teacher's monitoring (and the tests): how full the server is.
+        return JSONResponse(
+            {"sessions": len(manager.clients), "max_sessions": manager.max_sessions}
+        )
+
     async def export(request: Request) -> Response:
         kind = request.path_params["kind"]
         if kind not in ("model", "onnx", "script"):
@@ -287,6 +294,7 @@ def create_app(max_sessions: int = 20, idle_timeout: float = 1800.0) -> Starlett
         routes=[
             Route("/", home),
             WebSocketRoute("/ws", ws),
+            Route("/status", status),
             Route("/export/{session}/{kind}", export),
             Mount("/static", StaticFiles(directory=static_dir), name="static"),
         ],

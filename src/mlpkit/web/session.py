@@ -5,9 +5,9 @@ the page's messages with :func:`parse_message` and queues them; :meth:`Session.w
 applies them, trains one epoch when playing (TensorFlow Playground also trains one epoch
 per animation frame) and returns the frame to send.
 
-Training is mlpkit's: ``Trainer.run(X, Y, epochs=trainer.epoch + 1, validation_data=...)``
-continues a run epoch by epoch (the trainer keeps the optimizer state, the shuffling
-generator and the schedule), so a session's losses and weights equal those of
+Training is mlpkit's step API: ``trainer.start(X, Y, validation_data=...)`` once per data
+set, then ``trainer.advance(epochs=1)`` per frame (the trainer keeps the optimizer state,
+the shuffling generator and the schedule), so a session's losses and weights equal those of
 ``Trainer(...).run(X, Y, epochs=n, validation_data=...)`` in Python with the same
 settings and seed; :func:`python_script` writes that script.
 
@@ -281,7 +281,7 @@ class Session:
             weight_decay=s["regularizationRate"] if s["regularization"] == "L2" else 0.0,
             schedule=make_schedule(s), random_state=s["seed"], n_threads=1,
         )  # fmt: skip
-        self._refresh_arrays()
+        self._refresh_arrays()  # also gives the trainer its data (start)
         self.run_id += 1
         self.history = [self._current_losses()]  # epoch 0: the initial weights
         self.playing = False
@@ -298,6 +298,10 @@ class Session:
         self.X_test = features(data.X_test, self.settings).astype(dt)
         self.grid_features = features(self.grid, self.settings).astype(dt)
         self.Y_train, self.Y_test = data.y_train, data.y_test
+        # The step API: start() validates the data once; advance() continues the run
+        # (optimizer state, shuffling generator, schedule and epoch count are kept).
+        self.trainer.start(self.X_train, self.Y_train,
+                           validation_data=(self.X_test, self.Y_test))  # fmt: skip
 
     # ---------------------------------------------------------------- commands
     def apply(self, msg: dict[str, Any]) -> list[dict[str, Any]]:
@@ -305,7 +309,7 @@ class Session:
         kind = msg["type"]
         try:
             if kind == "play":
-                if self.trainer.history.stop_reason != "diverged":
+                if self.trainer.stop_reason != "diverged":
                     self.playing = True
                     self.status = "playing"
             elif kind == "pause":
@@ -349,11 +353,14 @@ class Session:
             tr = self.trainer
             if "learningRate" in changed:
                 tr.optimizer.lr = tr.base_lr = new["learningRate"]
-            tr.batch_size = new["batchSize"]
             if new["regularization"] == "L2":
-                tr.weight_decay = new["regularizationRate"]
+                tr.config.weight_decay = new["regularizationRate"]
             elif new["regularization"] == "L1":
                 tr.optimizer.l1 = new["regularizationRate"]  # type: ignore[union-attr]
+            if "batchSize" in changed:
+                # The trainer sizes its work buffers for the batch size when it starts.
+                tr.config.batch_size = new["batchSize"]
+                tr.start(self.X_train, self.Y_train, validation_data=(self.X_test, self.Y_test))
             self._dirty = True
             return
         data_keys = {"dataset", "regDataset", "problem", "noise", "percTrainData", "nSamples",
@@ -415,15 +422,14 @@ class Session:
         tr = self.trainer
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DivergenceWarning)
-            tr.run(self.X_train, self.Y_train, epochs=tr.epoch + 1,
-                   validation_data=(self.X_test, self.Y_test))  # fmt: skip
+            tr.advance(epochs=1)
         h = tr.history
-        if h.stop_reason != "diverged":
+        if tr.stop_reason != "diverged":
             self.history.append([h.epoch[-1], _finite(h.loss[-1]), _finite(h.val_loss[-1]),
                                  _finite(h.metric[-1]), _finite(h.val_metric[-1])])  # fmt: skip
         if len(self.history) > MAX_HISTORY:
             self.history = self.history[::2]
-        if h.stop_reason == "diverged":
+        if tr.stop_reason == "diverged":
             self.playing = False
             msgs = [str(w.message) for w in caught if issubclass(w.category, DivergenceWarning)]
             self.status = "diverged"
