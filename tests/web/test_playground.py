@@ -287,3 +287,32 @@ def test_preset_regions_and_gradients_equal_mlpkit_analysis(page_factory):
     shown_grads = page.evaluate("window.playground.frame.gradients.weight_grad")
     # The page's points are rounded to 3 decimals for drawing: equal to that precision.
     np.testing.assert_allclose(shown_grads, grads["weight_grad"], rtol=2e-2)
+
+
+def test_representation_of_a_linear_layer_is_theta_grid_plus_b(page_factory):
+    from mlpkit.analysis import default_grid
+
+    page = page_factory("#preset=warping")
+    _first_frame(page)
+    assert "Warping space" in page.text_content("#caption")
+    page.click("#step")
+    page.wait_for_function("window.playground.frame.epoch === 1")
+    # An identity hidden layer: the view must be exactly Θ·grid + b.
+    page.select_option(".layer-head select", "identity")
+    page.wait_for_function(
+        "window.playground.frame.settings.activations[0] === 'identity'"
+        " && window.playground.frame.representation !== undefined"
+    )
+    page.fill("#rep-layer", "1")
+    page.dispatch_event("#rep-layer", "input")
+    lines = np.array(page.evaluate("Array.from(window.playground.repLines)")).reshape(-1, 2)
+    W = np.array(page.evaluate("window.playground.frame.weights[0]"), dtype=np.float64)
+    b = np.array(page.evaluate("window.playground.frame.biases[0]"), dtype=np.float64)
+    grid = default_grid(((-6.0, 6.0), (-6.0, 6.0)), 13, 41).reshape(-1, 2)
+    np.testing.assert_allclose(lines, grid @ W + b, rtol=1e-5, atol=1e-5)
+    assert "2 units: drawn as they are" in page.text_content("#rep-info")
+    # Half-way: the average of the input plane and the layer's image.
+    page.fill("#rep-t", "0.5")
+    page.dispatch_event("#rep-t", "input")
+    half = np.array(page.evaluate("Array.from(window.playground.repLines)")).reshape(-1, 2)
+    np.testing.assert_allclose(half, 0.5 * grid + 0.5 * (grid @ W + b), rtol=1e-5, atol=1e-5)

@@ -534,6 +534,8 @@ class Session:
             if self._regions is None or not self.playing or self.trainer.epoch % 5 == 0:
                 self._regions = self.regions()
             frame["regions"] = self._regions
+        if self.settings["showRepresentation"]:
+            frame["representation"] = self.representation()
         frame["n_classes"] = data.n_classes
         frame["metric"] = "accuracy" if data.n_classes else "R²"
         if self.status == "diverged":
@@ -613,6 +615,59 @@ class Session:
         else:
             out["note"] = f"regions: {len(polys):,}, too many to draw"
         return out
+
+    #: The representation view's grid: lines per direction, points per line.
+    REP_LINES, REP_POINTS = 13, 41
+
+    def representation(self) -> dict[str, Any]:
+        """The input grid and the training points as each layer sees them (lectures: L2
+        "The representation view. *Warping* space"), from ``mlpkit.analysis.warp_grid``.
+
+        Layer 0 is the input plane (x1, x2). A layer of 2 units is drawn as it is; of 1
+        unit, on a line; wider layers through their two principal axes (PCA of the grid's
+        image, the explained share of variance given), which the page states.
+
+        Returns
+        -------
+        dict
+            ``layers``: one per representation (input, each hidden layer, the output's
+            logits), each with ``dim``, ``projection`` (text), ``lines`` and ``points``
+            (base64 float32, shapes (2 · REP_LINES, REP_POINTS, 2) and (n_train, 2)).
+        """
+        from ..analysis import default_grid, warp_grid
+
+        box = ((-DOMAIN, DOMAIN), (-DOMAIN, DOMAIN))
+        raw = default_grid(box, self.REP_LINES, self.REP_POINTS)
+        grid = features(raw.reshape(-1, 2), self.settings).reshape(*raw.shape[:2], -1)
+        lines = warp_grid(self.net, grid=grid)
+        points = warp_grid(self.net, grid=self.X_train[None].astype(np.float64))
+        layers = []
+        for k, (L, P) in enumerate(zip(lines, points)):
+            D = L.shape[2]
+            flat, pts = L.reshape(-1, D), P.reshape(-1, D)
+            if k == 0:
+                flat, pts = raw.reshape(-1, 2), self.data.X_train  # type: ignore[union-attr]
+                text = "input plane (x1, x2)"
+            elif D == 2:
+                text = "2 units: drawn as they are"
+            elif D == 1:
+                flat = np.column_stack([flat[:, 0], np.zeros(len(flat))])
+                pts = np.column_stack([pts[:, 0], np.zeros(len(pts))])
+                text = "1 unit: its value on a line"
+            else:
+                mean = flat.mean(axis=0)
+                _, S, Vt = np.linalg.svd(flat - mean, full_matrices=False)
+                share = float((S[:2] ** 2).sum() / max((S**2).sum(), 1e-300))
+                flat, pts = (flat - mean) @ Vt[:2].T, (pts - mean) @ Vt[:2].T
+                text = f"{D} units: projected on 2 principal axes ({100 * share:.0f}% of variance)"
+            name = "input" if k == 0 else ("output (logits)" if k == len(lines) - 1 else
+                                           f"hidden layer {k}")  # fmt: skip
+            layers.append({
+                "name": name, "dim": D, "projection": text,
+                "lines": base64.b64encode(flat.astype("<f4").tobytes()).decode("ascii"),
+                "points": base64.b64encode(pts.astype("<f4").tobytes()).decode("ascii"),
+            })  # fmt: skip
+        return {"n_lines": 2 * self.REP_LINES, "n_points": self.REP_POINTS, "layers": layers}
 
     # ---------------------------------------------------------------- exports
     def export(self, kind: str) -> tuple[bytes, str, str]:

@@ -104,13 +104,15 @@ DEFAULTS: dict[str, Any] = {
     "showTestData": False,
     # The exact linear regions overlay (mlpkit.analysis), computed by the server.
     "showRegions": False,
+    # The representation view: the grid and the data after each layer (mlpkit.analysis).
+    "showRepresentation": False,
 }
 
 #: Settings applied to a running session without rebuilding the network, as in
 #: TensorFlow Playground (where changing the learning rate does not reset the weights).
 LIVE_KEYS = frozenset(
     {"learningRate", "batchSize", "regularizationRate", "stopEpochs", "stopLoss",
-     "discretize", "showTestData", "showRegions"}
+     "discretize", "showTestData", "showRegions", "showRepresentation"}
 )  # fmt: skip
 
 _RANGES: dict[str, tuple[float, float]] = {
@@ -137,7 +139,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "schedule": SCHEDULES,
     "loss": ("auto", "mse"),
 }
-_BOOLS = {*FEATURES, "discretize", "showTestData", "showRegions"}
+_BOOLS = {*FEATURES, "discretize", "showTestData", "showRegions", "showRepresentation"}
 
 
 class SettingsError(ValueError):

@@ -34,24 +34,30 @@ const DEFAULTS = {
   regularizationRate: 0, optimizer: "sgd", schedule: "none", dropout: 0, loss: "auto",
   seed: 0, stopEpochs: 0, stopLoss: 0, x: true, y: true, xSquared: false, ySquared: false,
   xTimesY: false, sinX: false, sinY: false, cosX: false, cosY: false, discretize: false,
-  showTestData: false, showRegions: false,
+  showTestData: false, showRegions: false, showRepresentation: false,
 };
 const NUMBER_KEYS = ["noise", "percTrainData", "batchSize", "nSamples", "classes", "learningRate",
   "regularizationRate", "dropout", "stopEpochs", "stopLoss"];
-const BOOL_KEYS = FEATURES.map((f) => f[0]).concat(["discretize", "showTestData", "showRegions"]);
+const BOOL_KEYS = FEATURES.map((f) => f[0]).concat(["discretize", "showTestData", "showRegions",
+  "showRepresentation"]);
 
 // One click from each lecture claim the playground can show. `#preset=<id>` in a URL
 // opens it (links from `mlpkit reproduce`'s report can point here).
 const PRESETS = {
   "rings-width-2": {
     name: "Rings: width 2 is not enough",
-    hash: "dataset=rings&networkShape=2,2,2&activation=tanh&optimizer=adam&learningRate=0.03&seed=0",
-    caption: 'Lectures: L3 "Topology and Classification". No network whose layers all have at most 2 units can separate the disc from the ring around it: however long it trains, the decision region stays connected to the outside. Press play, then compare with the width-3 preset.',
+    hash: "dataset=rings&networkShape=2,2,2&activation=tanh&optimizer=adam&learningRate=0.03&showRepresentation=true&seed=0",
+    caption: 'Lectures: L3 "Topology and Classification". No network whose layers all have at most 2 units can separate the disc from the ring around it: however long it trains, the decision region stays connected to the outside. Press play and move the layer slider of the representation view: every layer maps a plane to a plane, and the disc stays enclosed. Then compare with the width-3 preset.',
   },
   "rings-width-3": {
     name: "Rings: width 3 separates",
     hash: "dataset=rings&networkShape=3&activation=tanh&optimizer=adam&learningRate=0.03&seed=0",
     caption: 'Lectures: L3 "Topology and Classification". One hidden layer of 3 units lifts the plane into 3-D, where a plane cuts the disc off from the ring: the test loss falls towards 0.',
+  },
+  "warping": {
+    name: "Warping space (2-2-1)",
+    hash: "dataset=xor&networkShape=2&activation=tanh&optimizer=adam&learningRate=0.03&showRepresentation=true&seed=1",
+    caption: 'Lectures: L2 "The representation view. Warping space". The hidden layer maps the plane to a new plane; move the lower slider from 0 to 1 to watch the grid bend until one straight line (the output unit) separates the classes.',
   },
   "convex-regions": {
     name: "Convex polygons (3 ReLU units)",
@@ -230,6 +236,8 @@ function syncControls(s) {
   for (const k of ["seed", "stopEpochs", "stopLoss"]) if (document.activeElement !== $(k)) $(k).value = s[k];
   $("showTestData").checked = s.showTestData; $("discretize").checked = s.discretize;
   $("showRegions").checked = s.showRegions;
+  $("showRepresentation").checked = s.showRepresentation;
+  $("rep-controls").hidden = !s.showRepresentation;
   const reg = s.problem === "regression";
   $("dataset").hidden = reg; $("regDataset").hidden = !reg;
   $("classes-row").hidden = reg || s.dataset !== "blobs";
@@ -270,7 +278,7 @@ function wireControls() {
       if (Number.isFinite(v)) sendSettings({ [k]: k === "stopLoss" ? v : Math.round(v) });
     });
   }
-  for (const k of ["showTestData", "discretize", "showRegions"]) {
+  for (const k of ["showTestData", "discretize", "showRegions", "showRepresentation"]) {
     $(k).addEventListener("change", () => { sendSettings({ [k]: $(k).checked }); drawHeat(); });
   }
   $("play").addEventListener("click", () => send({ type: pg.playing ? "pause" : "play" }));
@@ -286,7 +294,11 @@ function wireControls() {
     f.text().then((text) => send({ type: "upload", csv: text }));
     $("upload").value = "";
   });
+  for (const id of ["rep-layer", "rep-t"]) {
+    $(id).addEventListener("input", () => { $(id + "-v").textContent = $(id).value; drawHeat(); });
+  }
   $("heat-wrap").addEventListener("click", (ev) => {
+    if (pg.state.showRepresentation) return;  // no points are added in the warped view
     const r = $("heat").getBoundingClientRect();
     const x = ((ev.clientX - r.left) / r.width) * 12 - 6;
     const y = 6 - ((ev.clientY - r.top) / r.height) * 12;
@@ -505,9 +517,61 @@ function drawNet(frame) {
 }
 
 /* ------------------------------------------------------------------ output, chart */
+function f32(b64) {
+  const bytes = b64bytes(b64);
+  return new Float32Array(bytes.buffer, bytes.byteOffset, bytes.byteLength / 4);
+}
+
+function drawRepresentation(f) {
+  // The grid and the training points after layer k-1 and layer k, interpolated by t.
+  const r = f.representation, canvas = $("heat"), ctx = canvas.getContext("2d");
+  const W = canvas.width, H = canvas.height;
+  const slider = $("rep-layer"), nLayers = r.layers.length - 1;
+  slider.max = String(nLayers);
+  if (+slider.value > nLayers) slider.value = String(nLayers);
+  const k = +slider.value, t = +$("rep-t").value;
+  $("rep-layer-v").textContent = `${k} (${r.layers[k].name})`;
+  const A = r.layers[k - 1], B = r.layers[k];
+  $("rep-info").textContent = `${A.name}: ${A.projection}; ${B.name}: ${B.projection}`;
+  const la = f32(A.lines), lb = f32(B.lines), pa = f32(A.points), pb = f32(B.points);
+  const lines = new Float32Array(la.length), pts = new Float32Array(pa.length);
+  for (let i = 0; i < la.length; i++) lines[i] = (1 - t) * la[i] + t * lb[i];
+  for (let i = 0; i < pa.length; i++) pts[i] = (1 - t) * pa[i] + t * pb[i];
+  pg.repLines = lines; pg.repPoints = pts;
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (const arr of [lines, pts]) {
+    for (let i = 0; i < arr.length; i += 2) {
+      x0 = Math.min(x0, arr[i]); x1 = Math.max(x1, arr[i]);
+      y0 = Math.min(y0, arr[i + 1]); y1 = Math.max(y1, arr[i + 1]);
+    }
+  }
+  const span = Math.max(x1 - x0, y1 - y0, 1e-6) * 1.08;
+  const cx = (x0 + x1) / 2, cy = (y0 + y1) / 2;
+  const px = (x) => ((x - cx) / span + 0.5) * W, py = (y) => (0.5 - (y - cy) / span) * H;
+  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
+  const nl = r.n_lines, np_ = r.n_points;
+  for (let l = 0; l < nl; l++) {
+    ctx.beginPath();
+    ctx.strokeStyle = l < nl / 2 ? "rgba(8,119,189,0.45)" : "rgba(245,147,34,0.45)";
+    for (let j = 0; j < np_; j++) {
+      const o = 2 * (l * np_ + j);
+      if (j) ctx.lineTo(px(lines[o]), py(lines[o + 1])); else ctx.moveTo(px(lines[o]), py(lines[o + 1]));
+    }
+    ctx.stroke();
+  }
+  const ys = pg.data ? pg.data.train_y : [];
+  for (let i = 0; i < pts.length / 2; i++) {
+    const c = pointColour(ys[i]);
+    ctx.beginPath(); ctx.arc(px(pts[2 * i]), py(pts[2 * i + 1]), 2.5, 0, 2 * Math.PI);
+    ctx.fillStyle = `rgb(${c[0]},${c[1]},${c[2]})`; ctx.fill();
+  }
+  $("heat-label").textContent = `space after ${B.name}` + (t < 1 ? ` (${Math.round(100 * t)}% of the way from ${A.name})` : "");
+}
+
 function drawHeat() {
   const f = pg.frame;
   if (!f) return;
+  if (pg.state.showRepresentation && f.representation && !pg.hover) { drawRepresentation(f); return; }
   const canvas = $("heat");
   const ctx = canvas.getContext("2d");
   const n = f.grid;
