@@ -300,7 +300,7 @@ def test_representation_of_a_linear_layer_is_theta_grid_plus_b(page_factory):
     # An identity hidden layer: the view must be exactly Θ·grid + b.
     page.select_option(".layer-head select", "identity")
     page.wait_for_function(
-        "window.playground.frame.settings.activations[0] === 'identity'"
+        "(window.playground.frame.settings.activations || [])[0] === 'identity'"
         " && window.playground.frame.representation !== undefined"
     )
     page.fill("#rep-layer", "1")
