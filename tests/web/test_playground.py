@@ -49,7 +49,7 @@ def test_offline_page_learns_xor(page_factory):
 
 
 def test_page_losses_equal_mlpkit_in_python(page_factory):
-    page = page_factory("#dataset=circle&seed=11&learningRate=0.03&batchSize=5")
+    page = page_factory("#dataset=circle&seed=11&learningRate=0.03&batchSize=5&showPath=true")
     _first_frame(page)
     for k in range(1, 6):
         page.click("#step")
@@ -59,8 +59,17 @@ def test_page_losses_equal_mlpkit_in_python(page_factory):
     X = X.astype(np.float32)
     net = mlpkit.MLP([2, 4, 2, 1], activation="tanh", output="logistic", random_state=11)
     tr = mlpkit.Trainer(net, mlpkit.SGD(0.03), batch_size=5, random_state=11, n_threads=1)
-    h = tr.run(X[:250], y[:250], epochs=5, validation_data=(X[250:], y[250:]))
+    tr.start(X[:250], y[:250], validation_data=(X[250:], y[250:]))
+    path = [(net.weights[0][0, 0], net.weights[0][1, 0])]  # the optimizer-path view's weights
+    for _ in range(5):
+        tr.advance(epochs=1)
+        path.append((net.weights[0][0, 0], net.weights[0][1, 0]))
+    h = tr.history
     assert [p[0] for p in hist] == [0, 1, 2, 3, 4, 5]
+    page.wait_for_function(
+        "window.playground.pathPoints && window.playground.pathPoints.length === 6"
+    )
+    np.testing.assert_allclose(page.evaluate("window.playground.pathPoints"), path, atol=1e-5)
     assert [p[1] for p in hist[1:]] == h.loss
     assert [p[2] for p in hist[1:]] == h.val_loss
     assert page.text_content("#loss-test") == f"{h.val_loss[-1]:.3f}"

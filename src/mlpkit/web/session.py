@@ -288,6 +288,9 @@ class Session:
         self.status = "paused"
         self._dirty = True
         self._regions: dict[str, Any] | None = None
+        self._surface: dict[str, Any] | None = None
+        ia, ib = self.PATH_WEIGHTS
+        self.path = [(float(self.net.params[ia]), float(self.net.params[ib]))]
         self.diverged_message = ""
 
     def _refresh_arrays(self) -> None:
@@ -424,6 +427,10 @@ class Session:
             warnings.simplefilter("always", DivergenceWarning)
             tr.advance(epochs=1)
         h = tr.history
+        ia, ib = self.PATH_WEIGHTS
+        self.path.append((float(self.net.params[ia]), float(self.net.params[ib])))
+        if len(self.path) > MAX_HISTORY:
+            self.path = self.path[::2]
         if tr.stop_reason != "diverged":
             self.history.append([h.epoch[-1], _finite(h.loss[-1]), _finite(h.val_loss[-1]),
                                  _finite(h.metric[-1]), _finite(h.val_metric[-1])])  # fmt: skip
@@ -534,6 +541,8 @@ class Session:
             if self._regions is None or not self.playing or self.trainer.epoch % 5 == 0:
                 self._regions = self.regions()
             frame["regions"] = self._regions
+        if self.settings["showPath"]:
+            frame["path"] = self.optimizer_path()
         if self.settings["showRepresentation"]:
             frame["representation"] = self.representation()
         frame["n_classes"] = data.n_classes
@@ -615,6 +624,50 @@ class Session:
         else:
             out["note"] = f"regions: {len(polys):,}, too many to draw"
         return out
+
+    #: The two weights of the path view: W_0[0, 0] and W_0[1, 0] (both inputs of the first
+    #: hidden unit; flat indices 0 and n_out of the first layer, whose W comes first).
+    @property
+    def PATH_WEIGHTS(self) -> tuple[int, int]:  # noqa: N802 (a per-network constant)
+        n_out = self.net.layer_sizes[1]
+        return (0, n_out) if self.net.layer_sizes[0] > 1 else (0, 1)
+
+    PATH_GRID = 31
+
+    def optimizer_path(self) -> dict[str, Any]:
+        """The training loss over a slice through two weights (all others as they are
+        now) and the path those two weights took, one point per epoch (lectures: L3
+        "Modern SGD variants"; L4 "Improved Gradient Descent"). The surface moves as the
+        other weights change; it is recomputed every 10th epoch while playing."""
+        path = np.array(self.path)
+        lo, hi = path.min(axis=0), path.max(axis=0)
+        mid, half = (lo + hi) / 2, np.maximum((hi - lo) / 2 * 1.3, 1.0)
+        box = [float(v) for v in (mid[0] - half[0], mid[0] + half[0], mid[1] - half[1],
+                                  mid[1] + half[1])]  # fmt: skip
+        stale = (self._surface is None or self._surface["box"] != box
+                 and (not self.playing or self.trainer.epoch % 10 == 0))  # fmt: skip
+        if stale:
+            net = self.net
+            ia, ib = self.PATH_WEIGHTS
+            keep = net.params.copy()
+            Y = net.prepare_targets(self.Y_train)
+            n = self.PATH_GRID
+            a_vals = np.linspace(box[0], box[1], n)
+            b_vals = np.linspace(box[3], box[2], n)  # row 0 at the top
+            L = np.empty((n, n))
+            w = net.params
+            for r, bv in enumerate(b_vals):
+                for c, av in enumerate(a_vals):
+                    w[ia], w[ib] = av, bv
+                    L[r, c] = net.loss(net.decision_function(self.X_train), Y, net.head)[0]
+            net.params = keep
+            logL = np.log10(np.maximum(L, 1e-12))
+            lo_l, hi_l = float(logL.min()), float(logL.max())
+            self._surface = {"box": box, "surface": _u8(logL, lo_l, max(hi_l, lo_l + 1e-9)),
+                             "log_min": lo_l, "log_max": hi_l}  # fmt: skip
+        assert self._surface is not None
+        return {**self._surface, "n": self.PATH_GRID, "points": np.round(path, 5).tolist(),
+                "names": ["W₁[x1 → unit 1]", "W₁[x2 → unit 1]"]}  # fmt: skip
 
     #: The representation view's grid: lines per direction, points per line.
     REP_LINES, REP_POINTS = 13, 41

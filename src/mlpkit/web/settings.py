@@ -106,13 +106,16 @@ DEFAULTS: dict[str, Any] = {
     "showRegions": False,
     # The representation view: the grid and the data after each layer (mlpkit.analysis).
     "showRepresentation": False,
+    # The optimizer's path over the loss on a slice through two weights.
+    "showPath": False,
 }
 
 #: Settings applied to a running session without rebuilding the network, as in
 #: TensorFlow Playground (where changing the learning rate does not reset the weights).
 LIVE_KEYS = frozenset(
     {"learningRate", "batchSize", "regularizationRate", "stopEpochs", "stopLoss",
-     "discretize", "showTestData", "showRegions", "showRepresentation"}
+     "discretize", "showTestData", "showRegions", "showRepresentation",
+     "showPath"}
 )  # fmt: skip
 
 _RANGES: dict[str, tuple[float, float]] = {
@@ -139,7 +142,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "schedule": SCHEDULES,
     "loss": ("auto", "mse"),
 }
-_BOOLS = {*FEATURES, "discretize", "showTestData", "showRegions", "showRepresentation"}
+_BOOLS = {*FEATURES, "discretize", "showTestData", "showRegions", "showRepresentation", "showPath"}
 
 
 class SettingsError(ValueError):

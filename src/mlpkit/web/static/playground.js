@@ -34,12 +34,12 @@ const DEFAULTS = {
   regularizationRate: 0, optimizer: "sgd", schedule: "none", dropout: 0, loss: "auto",
   seed: 0, stopEpochs: 0, stopLoss: 0, x: true, y: true, xSquared: false, ySquared: false,
   xTimesY: false, sinX: false, sinY: false, cosX: false, cosY: false, discretize: false,
-  showTestData: false, showRegions: false, showRepresentation: false,
+  showTestData: false, showRegions: false, showRepresentation: false, showPath: false,
 };
 const NUMBER_KEYS = ["noise", "percTrainData", "batchSize", "nSamples", "classes", "learningRate",
   "regularizationRate", "dropout", "stopEpochs", "stopLoss"];
 const BOOL_KEYS = FEATURES.map((f) => f[0]).concat(["discretize", "showTestData", "showRegions",
-  "showRepresentation"]);
+  "showRepresentation", "showPath"]);
 
 // One click from each lecture claim the playground can show. `#preset=<id>` in a URL
 // opens it (links from `mlpkit reproduce`'s report can point here).
@@ -238,6 +238,8 @@ function syncControls(s) {
   $("showRegions").checked = s.showRegions;
   $("showRepresentation").checked = s.showRepresentation;
   $("rep-controls").hidden = !s.showRepresentation;
+  $("showPath").checked = s.showPath;
+  $("path-wrap").hidden = !s.showPath;
   const reg = s.problem === "regression";
   $("dataset").hidden = reg; $("regDataset").hidden = !reg;
   $("classes-row").hidden = reg || s.dataset !== "blobs";
@@ -278,7 +280,7 @@ function wireControls() {
       if (Number.isFinite(v)) sendSettings({ [k]: k === "stopLoss" ? v : Math.round(v) });
     });
   }
-  for (const k of ["showTestData", "discretize", "showRegions", "showRepresentation"]) {
+  for (const k of ["showTestData", "discretize", "showRegions", "showRepresentation", "showPath"]) {
     $(k).addEventListener("change", () => { sendSettings({ [k]: $(k).checked }); drawHeat(); });
   }
   $("play").addEventListener("click", () => send({ type: pg.playing ? "pause" : "play" }));
@@ -643,6 +645,33 @@ function drawRegions(ctx, W) {
   ctx.restore();
 }
 
+function drawPath(f) {
+  // The loss over the slice (dark: low, log scale) and the two weights' path on it.
+  const p = f.path;
+  if (!p) return;
+  const canvas = $("path"), ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
+  const n = p.n, surf = b64bytes(p.surface), off = document.createElement("canvas");
+  off.width = n; off.height = n;
+  const octx = off.getContext("2d"), img = octx.createImageData(n, n);
+  for (let i = 0; i < n * n; i++) {
+    const c = mix([24, 61, 78], [240, 244, 246], surf[i] / 255);
+    img.data.set([c[0], c[1], c[2], 255], 4 * i);
+  }
+  octx.putImageData(img, 0, 0);
+  ctx.imageSmoothingEnabled = true;
+  ctx.drawImage(off, 0, 0, W, H);
+  const [a0, a1, b0, b1] = p.box;
+  const px = (a) => ((a - a0) / (a1 - a0)) * W, py = (b) => (1 - (b - b0) / (b1 - b0)) * H;
+  ctx.beginPath(); ctx.strokeStyle = "#f59322"; ctx.lineWidth = 1.5;
+  p.points.forEach(([a, b], i) => { if (i) ctx.lineTo(px(a), py(b)); else ctx.moveTo(px(a), py(b)); });
+  ctx.stroke();
+  const last = p.points[p.points.length - 1];
+  ctx.beginPath(); ctx.arc(px(last[0]), py(last[1]), 3.5, 0, 2 * Math.PI); ctx.fillStyle = "#fff"; ctx.fill();
+  pg.pathPoints = p.points;
+  $("path-info").textContent = `x: ${p.names[0]}, y: ${p.names[1]} (other weights as they are now); ` +
+    `log10 training loss ${p.log_min.toFixed(2)} (dark) to ${p.log_max.toFixed(2)}; ${p.points.length} epochs`;
+}
+
 function drawGradients(f) {
   const g = f.gradients, el = $("gradients");
   if (!g) { el.innerHTML = ""; return; }
@@ -755,6 +784,7 @@ function onFrame(f) {
     drawHeat();
     drawChart();
     drawGradients(f);
+    drawPath(f);
     const last = pg.history[pg.history.length - 1] || [0, null, null, null, null];
     $("epoch").textContent = String(f.epoch).padStart(6, "0").replace(/(\d{3})(\d{3})$/, "$1,$2");
     $("loss-train").textContent = fmt(last[1], 3); $("loss-test").textContent = fmt(last[2], 3);
