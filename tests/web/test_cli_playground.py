@@ -64,3 +64,36 @@ def test_missing_extra_gets_the_install_hint():
 def test_loopback_detection_for_the_classroom_warning():
     assert _is_loopback("127.0.0.1") and _is_loopback("localhost") and _is_loopback("::1")
     assert not _is_loopback("0.0.0.0") and not _is_loopback("192.168.1.20")
+
+
+def test_idle_session_is_closed_and_its_slot_freed():
+    import json
+    import time
+    from urllib.request import urlopen
+
+    from websockets.exceptions import ConnectionClosed
+    from websockets.sync.client import connect
+
+    proc = _start("--port", "0", "--idle-timeout", "0.02")  # 1.2 s
+    assert proc.stdout is not None
+    url = re.search(r"(http://\S+/)", proc.stdout.readline()).group(1)  # type: ignore[union-attr]
+    try:
+        with connect(url.replace("http://", "ws://") + "ws") as ws:
+            assert json.loads(ws.recv(timeout=10))["type"] == "hello"
+            ws.send('{"type": "settings", "settings": {"seed": 1}}')
+            assert json.loads(ws.recv(timeout=10))["type"] == "frame"
+            ws.send('{"type": "ack"}')
+            assert json.loads(urlopen(url + "status").read())["sessions"] == 1
+            t0 = time.monotonic()
+            m = json.loads(ws.recv(timeout=15))
+            assert m["type"] == "error" and "without input" in m["message"]
+            assert time.monotonic() - t0 > 0.5
+            try:
+                ws.recv(timeout=10)
+                raise AssertionError("the idle session's socket stayed open")
+            except ConnectionClosed:
+                pass
+        assert json.loads(urlopen(url + "status").read())["sessions"] == 0
+    finally:
+        proc.terminate()
+        proc.wait(timeout=20)
