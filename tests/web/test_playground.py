@@ -325,3 +325,31 @@ def test_representation_of_a_linear_layer_is_theta_grid_plus_b(page_factory):
     page.dispatch_event("#rep-t", "input")
     half = np.array(page.evaluate("Array.from(window.playground.repLines)")).reshape(-1, 2)
     np.testing.assert_allclose(half, 0.5 * grid + 0.5 * (grid @ W + b), rtol=1e-5, atol=1e-5)
+
+
+def test_one_input_panels_sum_to_the_network_output(page_factory):
+    page = page_factory("#preset=joints-1-3-1")
+    _first_frame(page)
+    for k in range(1, 4):
+        page.click("#step")
+        page.wait_for_function(f"window.playground.frame.epoch === {k}")
+    page.wait_for_function("window.playground.panelSum !== undefined")
+    assert page.evaluate("window.playground.frame.shape") == [1, 3, 1]
+    net = _net_from_page(page, "relu", output="identity")
+    x = np.linspace(-6.0, 6.0, 241)[:, None]
+    expected = net.forward(x.astype(np.float32))[:, 0]
+    # Panel 4 is summed by the page from panel 3 and the output bias.
+    np.testing.assert_allclose(page.evaluate("Array.from(window.playground.panelSum)"), expected,
+                               rtol=1e-5, atol=1e-5)  # fmt: skip
+    np.testing.assert_allclose(page.evaluate("Array.from(window.playground.curveY)"), expected,
+                               rtol=1e-6, atol=1e-6)  # fmt: skip
+    # Editing a weight moves a joint: the page's curve follows the new weights.
+    page.on("dialog", lambda d: d.accept("-2"))
+    page.click("#link-0-0-0", force=True)
+    page.wait_for_function("window.playground.frame.weights[0][0][0] === -2")
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    net = _net_from_page(page, "relu", output="identity")
+    moved = net.forward(x.astype(np.float32))[:, 0]
+    assert np.abs(moved - expected).max() > 1e-3
+    np.testing.assert_allclose(page.evaluate("Array.from(window.playground.panelSum)"), moved,
+                               rtol=1e-5, atol=1e-5)  # fmt: skip

@@ -24,7 +24,7 @@ from typing import Any
 import numpy as np
 
 from .. import datasets as ds
-from .settings import FEATURES
+from .settings import active_features
 
 __all__ = [
     "CSV_MAX_BYTES",
@@ -142,6 +142,13 @@ def make_dataset(settings: dict[str, Any]) -> Dataset:
             X, y = ds.make_rosenbrock_regression(n, random_state=rng)
             # Rosenbrock spans 0..~2500: its log keeps the valley visible on [-1, 1].
             X, y = _to_square(X), _to_unit(np.log1p(y) + noise * rng.standard_normal(n))
+        elif name.startswith("1d-"):
+            # The lectures' 1-D functions on [-1, 1], stretched to [-5, 5]; x2 = 0. The
+            # generator returns sorted x: shuffle so that the split is random.
+            x, y = ds.make_function_1d(name[3:], n, noise=noise, random_state=rng)
+            order = rng.permutation(n)
+            X = np.column_stack([5.0 * x[order], np.zeros(n)])
+            return Dataset(X, _to_unit(y[order]).astype(np.float64), perc, 0)
         elif name == "reg-bumps":
             X, y = ds.make_bumps(n, noise=noise, random_state=rng)
             X, y = _to_square(X), _to_unit(y)
@@ -193,7 +200,7 @@ def features(X: np.ndarray, settings: dict[str, Any]) -> np.ndarray:
         "x": x1, "y": x2, "xSquared": x1 * x1, "ySquared": x2 * x2, "xTimesY": x1 * x2,
         "sinX": np.sin(x1), "sinY": np.sin(x2), "cosX": np.cos(x1), "cosY": np.cos(x2),
     }  # fmt: skip
-    return np.column_stack([cols[k] for k in FEATURES if settings[k]])
+    return np.column_stack([cols[k] for k in active_features(settings)])
 
 
 def parse_csv(text: Any, problem: str, perc_train: int, seed: int) -> Dataset:

@@ -38,6 +38,8 @@ from .settings import (
     FEATURES,
     LIVE_KEYS,
     SettingsError,
+    active_features,
+    is_1d,
     layer_activations,
     validate_settings,
 )
@@ -200,7 +202,7 @@ def make_schedule(settings: dict[str, Any]) -> Schedule:
 
 def network_spec(settings: dict[str, Any], n_classes: int) -> dict[str, Any]:
     """The MLP's constructor arguments for these settings and data."""
-    n_in = sum(bool(settings[f]) for f in FEATURES)
+    n_in = len(active_features(settings))
     shape = list(settings["networkShape"])
     mse = settings["loss"] == "mse"
     if n_classes == 0:
@@ -225,6 +227,11 @@ def _u8(values: np.ndarray, lo: float, hi: float) -> str:
     """Values clipped to [lo, hi], mapped to 0..255, as base64."""
     q = np.clip((values - lo) * (255.0 / (hi - lo)) + 0.5, 0, 255).astype(np.uint8)
     return base64.b64encode(q.tobytes()).decode("ascii")
+
+
+def _f32(a: np.ndarray) -> str:
+    """float32 values (row-major) as base64."""
+    return base64.b64encode(np.ascontiguousarray(a, dtype="<f4").tobytes()).decode("ascii")
 
 
 def _finite(x: float) -> float | None:
@@ -545,6 +552,9 @@ class Session:
             frame["path"] = self.optimizer_path()
         if self.settings["showRepresentation"]:
             frame["representation"] = self.representation()
+        frame["features"] = active_features(self.settings)
+        if is_1d(self.settings):
+            frame["curve"] = self.curve()
         frame["n_classes"] = data.n_classes
         frame["metric"] = "accuracy" if data.n_classes else "R²"
         if self.status == "diverged":
@@ -604,7 +614,7 @@ class Session:
             out["bound_shallow"] = str(max_regions_shallow(shape[0], 2))
             if len(set(shape)) == 1 and shape[0] >= 2:
                 out["bound_deep"] = str(max_regions_deep(2, shape[0], len(shape)))
-        if [k for k in FEATURES if s[k]] != ["x", "y"]:
+        if active_features(s) != ["x", "y"]:
             out["note"] = "regions: only with the features x1 and x2 alone (others bend them)"
             return out
         if any(a not in ("relu", "leaky_relu", "prelu", "identity") for a in net.activations):
@@ -722,12 +732,38 @@ class Session:
             })  # fmt: skip
         return {"n_lines": 2 * self.REP_LINES, "n_points": self.REP_POINTS, "layers": layers}
 
+    CURVE_POINTS = 241
+
+    def curve(self) -> dict[str, Any]:
+        """One-input networks: the output along x1 in [-6, 6] and, for a shallow network
+        ``[1, D, 1]``, the lectures' four panels from
+        ``mlpkit.analysis.hidden_unit_decomposition`` (lectures: L0 "Hidden units"):
+        each unit's linear function, after the activation, weighted by its output weight,
+        and their sum plus the output bias, which is the network's output."""
+        from ..analysis import hidden_unit_decomposition
+
+        x = np.linspace(-DOMAIN, DOMAIN, self.CURVE_POINTS)
+        X = x[:, None].astype(self.net.dtype)
+        out: dict[str, Any] = {"x": [-DOMAIN, DOMAIN], "n": self.CURVE_POINTS,
+                               "y": _f32(self.net.forward(X)[:, 0])}  # fmt: skip
+        if len(self.net.layer_sizes) == 3 and self.net.layer_sizes[0] == 1:
+            d = hidden_unit_decomposition(self.net, x)
+            out["panels"] = {
+                "units": int(d["pre_activations"].shape[1]),
+                "pre": _f32(d["pre_activations"].T), "act": _f32(d["activations"].T),
+                "weighted": _f32(d["weighted"].T), "bias": float(d["bias"]),
+                "sum": _f32(d["output"]),
+            }  # fmt: skip
+        else:
+            out["note"] = "The four hidden-unit panels need one hidden layer."
+        return out
+
     # ---------------------------------------------------------------- exports
     def export(self, kind: str) -> tuple[bytes, str, str]:
         """(content, file name, media type) for ``kind`` in "model", "onnx", "script"."""
         from ..io import Model
 
-        names = [v for k, v in FEATURES.items() if self.settings[k]]
+        names = [FEATURES[k] for k in active_features(self.settings)]
         data = self.data
         assert data is not None
         classes = list(range(data.n_classes)) if data.n_classes else None
@@ -763,7 +799,7 @@ def python_script(settings: dict[str, Any]) -> str:
     losses per epoch: the same numbers the playground shows for a run started with
     these settings (weight edits and live changes during a run are not replayed)."""
     s = settings
-    feats = [k for k in FEATURES if s[k]]
+    feats = active_features(s)
     cols = {
         "x": "x1", "y": "x2", "xSquared": "x1 * x1", "ySquared": "x2 * x2",
         "xTimesY": "x1 * x2", "sinX": "np.sin(x1)", "sinY": "np.sin(x2)",

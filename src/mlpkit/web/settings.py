@@ -28,6 +28,9 @@ __all__ = [
     "MAX_UNITS",
     "REGRESSION_SETS",
     "SettingsError",
+    "active_features",
+    "is_1d",
+    "layer_activations",
     "validate_settings",
 ]
 
@@ -60,6 +63,8 @@ CLASSIFICATION_SETS: tuple[str, ...] = (
 REGRESSION_SETS: tuple[str, ...] = (
     "reg-plane", "reg-gauss",  # TensorFlow Playground's
     "reg-rosenbrock", "reg-bumps",  # the lectures'
+    # One input: the lectures' 1-D functions (mlpkit.datasets.FUNCTIONS_1D).
+    "1d-sine", "1d-step", "1d-abs", "1d-gaussian", "1d-polynomial", "1d-bumps", "1d-chirp",
     "custom",
 )  # fmt: skip
 
@@ -241,6 +246,18 @@ def validate_settings(update: Any, base: dict[str, Any] | None = None) -> dict[s
     if not any(out[f] for f in FEATURES):
         raise SettingsError("Choose at least one input feature (x1, x2, ...).")
     return out
+
+
+def is_1d(settings: dict[str, Any]) -> bool:
+    """A one-input regression set: the network then has the single input x1."""
+    return settings["problem"] == "regression" and settings["regDataset"].startswith("1d-")
+
+
+def active_features(settings: dict[str, Any]) -> list[str]:
+    """The enabled feature keys, in :data:`FEATURES` order (only ``x`` for 1-D data)."""
+    if is_1d(settings):
+        return ["x"]
+    return [k for k in FEATURES if settings[k]]
 
 
 def layer_activations(settings: dict[str, Any]) -> list[str]:

@@ -21,7 +21,9 @@ const DATASET_NAMES = {
   checkerboard: "Checkerboard (lectures)", spirals: "Spirals (lectures)",
   blobs: "Blobs, 2-6 classes", custom: "Your data (upload / clicks)",
   "reg-plane": "Plane", "reg-gauss": "Multi Gaussian", "reg-rosenbrock": "Rosenbrock (lectures)",
-  "reg-bumps": "Bumps (lectures)",
+  "reg-bumps": "Bumps (lectures)", "1d-sine": "1-D: sine", "1d-step": "1-D: step",
+  "1d-abs": "1-D: |x|", "1d-gaussian": "1-D: Gaussian", "1d-polynomial": "1-D: polynomial",
+  "1d-bumps": "1-D: bumps", "1d-chirp": "1-D: chirp",
 };
 const LEARNING_RATES = [0.00001, 0.0001, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
 const REG_RATES = [0, 0.001, 0.003, 0.01, 0.03, 0.1, 0.3, 1, 3, 10];
@@ -58,6 +60,11 @@ const PRESETS = {
     name: "Warping space (2-2-1)",
     hash: "dataset=xor&networkShape=2&activation=tanh&optimizer=adam&learningRate=0.03&showRepresentation=true&seed=1",
     caption: 'Lectures: L2 "The representation view. Warping space". The hidden layer maps the plane to a new plane; move the lower slider from 0 to 1 to watch the grid bend until one straight line (the output unit) separates the classes.',
+  },
+  "joints-1-3-1": {
+    name: "1-3-1: three joints",
+    hash: "problem=regression&regDataset=1d-sine&networkShape=3&activation=relu&optimizer=adam&learningRate=0.03&seed=0",
+    caption: 'Lectures: L0 "Hidden units" and "Piecewise linear functions with three joints". A shallow network with 3 ReLU units is a sum of 3 hinges: the panels show each unit\'s linear function, after ReLU, weighted, and their sum (the output). Click a link to change a weight and watch one joint move.',
   },
   "convex-regions": {
     name: "Convex polygons (3 ReLU units)",
@@ -359,14 +366,14 @@ function nodePos(layer, i) { return { x: 60 + layer * COL, y: TOP + i * ROW }; }
 function buildNet(frame) {
   const s = frame.settings;
   const key = JSON.stringify([frame.shape, s.networkShape, s.activations, s.activation,
-    FEATURES.map((f) => s[f[0]])]);
+    frame.features]);
   if (key === netBuilt) return;
   netBuilt = key;
   const net = $("net");
   for (const el of [...net.querySelectorAll(".node,.bias,.layer-head")]) el.remove();
   const svg = $("links");
   svg.innerHTML = "";
-  const active = FEATURES.filter((f) => s[f[0]]);
+  const active = FEATURES.filter((f) => frame.features.includes(f[0]));
   const layers = [FEATURES.length, ...s.networkShape, frame.shape[frame.shape.length - 1]];
   let maxRows = Math.max(...layers);
   COL = Math.max(58, Math.min(110, Math.floor((net.clientWidth - 110) / (layers.length - 1))));
@@ -376,7 +383,7 @@ function buildNet(frame) {
   FEATURES.forEach(([key, label], i) => {
     const p = nodePos(0, i);
     const el = makeNode(p, `feature-${key}`, label);
-    if (!s[key]) el.classList.add("off");
+    if (!frame.features.includes(key)) el.classList.add("off");
     el.title = `${label}: click to ${s[key] ? "remove" : "add"} this feature`;
     el.addEventListener("click", () => sendSettings({ [key]: !s[key] }));
     el.addEventListener("mouseenter", () => { pg.hover = { kind: "input", index: active.findIndex((f) => f[0] === key), label }; drawHeat(); });
@@ -481,7 +488,7 @@ function drawNet(frame) {
   buildNet(frame);
   const t = frame.thumb, size = t * t;
   const inputs = b64bytes(frame.inputs);
-  const active = FEATURES.filter((f) => frame.settings[f[0]]);
+  const active = FEATURES.filter((f) => frame.features.includes(f[0]));
   active.forEach((f, i) => {
     const c = $(`feature-${f[0]}`).querySelector("canvas");
     paint(c, inputs.subarray(i * size, (i + 1) * size), t, false);
@@ -570,10 +577,76 @@ function drawRepresentation(f) {
   $("heat-label").textContent = `space after ${B.name}` + (t < 1 ? ` (${Math.round(100 * t)}% of the way from ${A.name})` : "");
 }
 
+const UNIT_COLOURS = ["#0877bd", "#f59322", "#2ea043", "#9b59b6", "#c0392b", "#16a085", "#7f8c8d", "#d35400"];
+
+function plotLines(canvas, series, x0, x1, yRange, title) {
+  // series: [{values: Float32Array, colour}], drawn over x in [x0, x1].
+  const ctx = canvas.getContext("2d"), W = canvas.width, H = canvas.height;
+  ctx.fillStyle = "#fff"; ctx.fillRect(0, 0, W, H);
+  const [ya, yb] = yRange, py = (v) => H - 4 - ((v - ya) / (yb - ya || 1)) * (H - 8);
+  ctx.strokeStyle = "#ddd"; ctx.beginPath(); ctx.moveTo(0, py(0)); ctx.lineTo(W, py(0)); ctx.stroke();
+  for (const { values, colour, width } of series) {
+    ctx.beginPath(); ctx.strokeStyle = colour; ctx.lineWidth = width || 1.5;
+    for (let i = 0; i < values.length; i++) {
+      const x = (i / (values.length - 1)) * W;
+      if (i) ctx.lineTo(x, py(values[i])); else ctx.moveTo(x, py(values[i]));
+    }
+    ctx.stroke();
+  }
+  if (title) { ctx.fillStyle = "#555"; ctx.font = "11px sans-serif"; ctx.fillText(title, 4, 12); }
+  return py;
+}
+
+function range(arrays) {
+  let a = Infinity, b = -Infinity;
+  for (const arr of arrays) for (const v of arr) { if (v < a) a = v; if (v > b) b = v; }
+  const pad = 0.08 * (b - a || 1);
+  return [a - pad, b + pad];
+}
+
+function drawCurve(f) {
+  // One input: the data and the network's output along x1 (no heatmap).
+  const c = f.curve, canvas = $("heat"), W = canvas.width;
+  const y = f32(c.y);
+  pg.curveY = y;
+  const d = pg.data, pts = [];
+  if (d) {
+    d.train.forEach((p, i) => pts.push([p[0], d.train_y[i], "#fff"]));
+    if (pg.state.showTestData) d.test.forEach((p, i) => pts.push([p[0], d.test_y[i], "#000"]));
+  }
+  const yr = range([y, pts.map((p) => p[1])]);
+  const py = plotLines(canvas, [{ values: y, colour: "#183d4e", width: 2 }], -6, 6, yr, "");
+  const ctx = canvas.getContext("2d");
+  for (const [x, v, stroke] of pts) {
+    const col = diverging(Math.max(-1, Math.min(1, v)));
+    ctx.beginPath(); ctx.arc(((x + 6) / 12) * W, py(v), 2.5, 0, 2 * Math.PI);
+    ctx.fillStyle = `rgb(${col[0]},${col[1]},${col[2]})`; ctx.fill();
+    ctx.strokeStyle = stroke; ctx.lineWidth = 0.8; ctx.stroke();
+  }
+  $("heat-label").textContent = c.note || "network output y(x\u2081) and the data";
+  if (!c.panels) return;
+  // The lecture's four panels; panel 4's sum is computed here from panel 3 and the bias.
+  const p = c.panels, n = c.n, D = p.units;
+  const split = (b64) => { const a = f32(b64); return [...Array(D).keys()].map((k) => a.subarray(k * n, (k + 1) * n)); };
+  const pre = split(p.pre), act = split(p.act), wtd = split(p.weighted);
+  const sum = new Float32Array(n);
+  for (let i = 0; i < n; i++) { let v = p.bias; for (let k = 0; k < D; k++) v += wtd[k][i]; sum[i] = v; }
+  pg.panelSum = sum;
+  const colour = (k) => UNIT_COLOURS[k % UNIT_COLOURS.length];
+  const series = (arrs) => arrs.map((values, k) => ({ values, colour: colour(k) }));
+  plotLines($("panel-1"), series(pre), -6, 6, range(pre), "1. \u03b8\u2080 + \u03b8\u2081x per unit");
+  plotLines($("panel-2"), series(act), -6, 6, range(act), "2. h = a[\u00b7]");
+  plotLines($("panel-3"), series(wtd), -6, 6, range(wtd), "3. \u03c6 h");
+  plotLines($("panel-4"), [{ values: sum, colour: "#183d4e", width: 2 }], -6, 6, range([sum]),
+    "4. y = \u03c6\u2080 + \u03a3 \u03c6 h");
+}
+
 function drawHeat() {
   const f = pg.frame;
   if (!f) return;
   if (pg.state.showRepresentation && f.representation && !pg.hover) { drawRepresentation(f); return; }
+  $("panels").hidden = !(f.curve && f.curve.panels);
+  if (f.curve && !pg.hover) { drawCurve(f); return; }
   const canvas = $("heat");
   const ctx = canvas.getContext("2d");
   const n = f.grid;
