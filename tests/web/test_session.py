@@ -212,3 +212,16 @@ def test_exports_load_and_run():
     sess = ort.InferenceSession(onnx_bytes)
     X = s.X_test[:5]
     np.testing.assert_allclose(sess.run(None, {"X": X})[0], s.net.forward(X), rtol=1e-5)
+
+
+def test_extrapolation_split_and_one_input_joints():
+    from mlpkit.analysis import breakpoints_1d
+
+    s = Session({"problem": "regression", "regDataset": "1d-step", "split": "outside",
+                 "percTrainData": 60, "networkShape": [4], "activation": "relu"})  # fmt: skip
+    assert np.abs(s.data.X_train).max() <= np.abs(s.data.X_test[:, 0]).min()
+    assert s.net.layer_sizes == [1, 4, 1]  # one input, whatever the x2 features say
+    _play(s, 3)
+    c = s.frame()["curve"]
+    np.testing.assert_allclose(c["joints"], breakpoints_1d(s.net, -6, 6), atol=1e-5)
+    assert c["bound"] == "5" and c["panels"]["units"] == 4

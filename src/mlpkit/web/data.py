@@ -65,8 +65,14 @@ class Dataset:
         0 for regression.
     """
 
-    def __init__(self, X: np.ndarray, y: np.ndarray, perc_train: int, n_classes: int):
+    def __init__(self, X: np.ndarray, y: np.ndarray, perc_train: int, n_classes: int,
+                 split: str = "random"):  # fmt: skip
         n_train = max(1, min(len(X) - 1, int(round(len(X) * perc_train / 100))))
+        if split == "outside":
+            # Extrapolation (lectures: L4 "Interpolation vs Extrapolation"): train on the
+            # points nearest the centre (max-norm), test on those farther out.
+            order = np.argsort(np.abs(X).max(axis=1), kind="stable")
+            X, y = X[order], y[order]
         self.X_train, self.X_test = X[:n_train], X[n_train:]
         self.y_train, self.y_test = y[:n_train], y[n_train:]
         self.n_classes = n_classes
@@ -120,6 +126,16 @@ def reg_gauss(n: int, noise: float, rng: np.random.Generator) -> tuple[np.ndarra
 
 
 def make_dataset(settings: dict[str, Any]) -> Dataset:
+    """See :func:`_make_dataset`; the split is ``settings["split"]``."""
+    data = _make_dataset(settings)
+    if settings.get("split", "random") == "random":
+        return data
+    X = np.vstack([data.X_train, data.X_test])
+    y = np.concatenate([data.y_train, data.y_test])
+    return Dataset(X, y, settings["percTrainData"], data.n_classes, split=settings["split"])
+
+
+def _make_dataset(settings: dict[str, Any]) -> Dataset:
     """The dataset the settings name, generated with ``seed`` and split by
     ``percTrainData`` (the generators shuffle; the first rows are the training set).
 

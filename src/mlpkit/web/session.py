@@ -374,7 +374,7 @@ class Session:
             self._dirty = True
             return
         data_keys = {"dataset", "regDataset", "problem", "noise", "percTrainData", "nSamples",
-                     "classes", "seed"}  # fmt: skip
+                     "classes", "seed", "split"}  # fmt: skip
         try:
             self._build(new_data=bool(changed & data_keys))
         except DataError:
@@ -746,6 +746,15 @@ class Session:
         X = x[:, None].astype(self.net.dtype)
         out: dict[str, Any] = {"x": [-DOMAIN, DOMAIN], "n": self.CURVE_POINTS,
                                "y": _f32(self.net.forward(X)[:, 0])}  # fmt: skip
+        if all(a in ("relu", "leaky_relu", "prelu", "identity") for a in self.net.activations):
+            # The joints, exactly (lectures: L0 "Piecewise linear functions with three
+            # joints"); at most (D + 1)^K pieces for K layers of D units (the deep bound).
+            from ..analysis import breakpoints_1d, max_regions_deep
+
+            out["joints"] = np.round(breakpoints_1d(self.net, -DOMAIN, DOMAIN), 5).tolist()
+            shape = self.settings["networkShape"]
+            if shape and len(set(shape)) == 1:
+                out["bound"] = str(max_regions_deep(1, shape[0], len(shape)))
         if len(self.net.layer_sizes) == 3 and self.net.layer_sizes[0] == 1:
             d = hidden_unit_decomposition(self.net, x)
             out["panels"] = {

@@ -81,6 +81,7 @@ DEFAULTS: dict[str, Any] = {
     "percTrainData": 50,
     "batchSize": 10,
     "nSamples": 500,
+    "split": "random",  # or "outside": the test set is the points farthest out
     "classes": 3,
     "learningRate": 0.03,
     "activation": "tanh",
@@ -146,6 +147,7 @@ _CHOICES: dict[str, tuple[str, ...]] = {
     "optimizer": OPTIMIZERS,
     "schedule": SCHEDULES,
     "loss": ("auto", "mse"),
+    "split": ("random", "outside"),
 }
 _BOOLS = {*FEATURES, "discretize", "showTestData", "showRegions", "showRepresentation", "showPath"}
 

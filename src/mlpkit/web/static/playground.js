@@ -34,7 +34,7 @@ const DEFAULTS = {
   percTrainData: 50, batchSize: 10, nSamples: 500, classes: 3, learningRate: 0.03,
   activation: "tanh", activations: null, networkShape: [4, 2], regularization: "none",
   regularizationRate: 0, optimizer: "sgd", schedule: "none", dropout: 0, loss: "auto",
-  seed: 0, stopEpochs: 0, stopLoss: 0, x: true, y: true, xSquared: false, ySquared: false,
+  seed: 0, stopEpochs: 0, stopLoss: 0, split: "random", x: true, y: true, xSquared: false, ySquared: false,
   xTimesY: false, sinX: false, sinY: false, cosX: false, cosY: false, discretize: false,
   showTestData: false, showRegions: false, showRepresentation: false, showPath: false,
 };
@@ -65,6 +65,21 @@ const PRESETS = {
     name: "1-3-1: three joints",
     hash: "problem=regression&regDataset=1d-sine&networkShape=3&activation=relu&optimizer=adam&learningRate=0.03&seed=0",
     caption: 'Lectures: L0 "Hidden units" and "Piecewise linear functions with three joints". A shallow network with 3 ReLU units is a sum of 3 hinges: the panels show each unit\'s linear function, after ReLU, weighted, and their sum (the output). Click a link to change a weight and watch one joint move.',
+  },
+  "composition": {
+    name: "Composition: 2 layers of 3 vs 1 of 6",
+    hash: "problem=regression&regDataset=1d-chirp&networkShape=3,3&activation=relu&optimizer=adam&learningRate=0.01&seed=3",
+    caption: 'Lectures: L0 "Comparing to shallow with six hidden units" and L4 "The Power of Composition". Two layers of 3 ReLU units (20 parameters) can make up to 16 linear pieces (the joints are marked, with the bound); one layer of 6 (19 parameters) at most 7. Change networkShape to 6 and compare.',
+  },
+  "one-vs-two-layers": {
+    name: "One vs two hidden layers",
+    hash: "dataset=spiral&networkShape=12&activation=relu&optimizer=adam&learningRate=0.01&noise=10&seed=1",
+    caption: 'Lectures: L4 "Back to Non-Linear Classification". One hidden layer of 12 units struggles with the spiral; add a second layer (the + above the network) with about the same number of weights and the boundary follows the arms.',
+  },
+  "extrapolation": {
+    name: "Interpolation vs extrapolation",
+    hash: "problem=regression&regDataset=1d-sine&networkShape=8,8&activation=tanh&optimizer=adam&learningRate=0.01&showTestData=true&split=outside&percTrainData=60&seed=0",
+    caption: 'Lectures: L4 "Interpolation vs Extrapolation". The network trains on the middle 60% of the interval and is tested on the points farther out (black rims): perceptrons do not extrapolate well, so the test loss stays high while the training loss falls. Set "Test data" to random points and compare.',
   },
   "convex-regions": {
     name: "Convex polygons (3 ReLU units)",
@@ -234,7 +249,7 @@ function buildChoices(choices) {
 
 function syncControls(s) {
   for (const k of ["activation", "regularization", "problem", "optimizer", "schedule", "loss",
-    "dataset", "regDataset"]) ensureOption($(k), s[k]);
+    "dataset", "regDataset", "split"]) ensureOption($(k), s[k]);
   ensureOption($("learningRate"), s.learningRate);
   ensureOption($("regularizationRate"), s.regularizationRate);
   for (const k of ["percTrainData", "noise", "batchSize", "nSamples", "classes", "dropout"]) {
@@ -267,7 +282,7 @@ function wireControls() {
   fillSelect($("learningRate"), LEARNING_RATES);
   fillSelect($("regularizationRate"), REG_RATES);
   for (const k of ["activation", "regularization", "problem", "optimizer", "schedule", "loss",
-    "dataset", "regDataset"]) {
+    "dataset", "regDataset", "split"]) {
     $(k).addEventListener("change", () => {
       const u = { [k]: $(k).value };
       if (k === "activation") u.activations = null;  // one activation for every layer
@@ -623,7 +638,20 @@ function drawCurve(f) {
     ctx.fillStyle = `rgb(${col[0]},${col[1]},${col[2]})`; ctx.fill();
     ctx.strokeStyle = stroke; ctx.lineWidth = 0.8; ctx.stroke();
   }
-  $("heat-label").textContent = c.note || "network output y(x\u2081) and the data";
+  let label = "network output y(x\u2081) and the data";
+  if (c.joints) {
+    // The joints (exact, from mlpkit.analysis.breakpoints_1d), marked on the curve.
+    ctx.fillStyle = "#c0392b";
+    for (const xj of c.joints) {
+      const i = ((xj + 6) / 12) * (y.length - 1), i0 = Math.floor(i), t = i - i0;
+      const yj = y[i0] * (1 - t) + y[Math.min(i0 + 1, y.length - 1)] * t;
+      ctx.beginPath(); ctx.arc(((xj + 6) / 12) * W, py(yj), 3.5, 0, 2 * Math.PI); ctx.fill();
+    }
+    label += ` \u00b7 ${c.joints.length} joints, ${c.joints.length + 1} linear pieces` +
+      (c.bound ? ` (at most ${BigInt(c.bound).toLocaleString("en")})` : "");
+    pg.joints = c.joints;
+  }
+  $("heat-label").textContent = c.note ? `${label} \u00b7 ${c.note}` : label;
   if (!c.panels) return;
   // The lecture's four panels; panel 4's sum is computed here from panel 3 and the bias.
   const p = c.panels, n = c.n, D = p.units;
