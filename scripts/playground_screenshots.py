@@ -50,7 +50,23 @@ SHOTS = [
     ),
     ("playground-regions.png", "#preset=deep-vs-shallow", 80, None),
     ("playground-vanishing.png", "#preset=vanishing", 40, None),
+    ("playground-representation.png", "#preset=warping", 40, None),
+    ("playground-1d.png", "#preset=composition", 300, None),
+    ("playground-panels.png", "#preset=joints-1-3-1", 200, None),
+    (
+        "playground-path.png",
+        "#dataset=circle&optimizer=momentum&learningRate=0.01&showPath=true&seed=2",
+        120,
+        None,
+    ),
 ]
+#: Script run before a shot (the representation view half-way between two layers).
+BEFORE = {
+    "playground-representation.png": "() => { const t = document.getElementById('rep-t');"
+    " t.value = '0.6'; t.dispatchEvent(new Event('input')); }"
+}
+#: Taller pages for the views below the heatmap.
+HEIGHT = {"playground-1d.png": 1000, "playground-path.png": 1020, "playground-panels.png": 1000}
 
 
 def main() -> int:
@@ -70,7 +86,8 @@ def main() -> int:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True)
             for name, hash_, epochs, hover in SHOTS:
-                page = browser.new_page(viewport={"width": 1280, "height": 760})
+                height = HEIGHT.get(name, 760)
+                page = browser.new_page(viewport={"width": 1280, "height": height})
                 page.goto(url + hash_)
                 page.wait_for_function("window.playground.frames > 0")
                 page.click("#play")
@@ -78,6 +95,8 @@ def main() -> int:
                                        timeout=120_000)  # fmt: skip
                 page.click("#play")
                 page.wait_for_function("window.playground.frame.status === 'paused'")
+                if name in BEFORE:
+                    page.evaluate(BEFORE[name])
                 if hover:
                     page.hover(hover)
                     time.sleep(0.3)

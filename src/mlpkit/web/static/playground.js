@@ -68,7 +68,7 @@ const PRESETS = {
   },
   "composition": {
     name: "Composition: 2 layers of 3 vs 1 of 6",
-    hash: "problem=regression&regDataset=1d-chirp&networkShape=3,3&activation=relu&optimizer=adam&learningRate=0.01&seed=3",
+    hash: "problem=regression&regDataset=1d-bumps&networkShape=3,3&activation=relu&optimizer=adam&learningRate=0.01&seed=2",
     caption: 'Lectures: L0 "Comparing to shallow with six hidden units" and L4 "The Power of Composition". Two layers of 3 ReLU units (20 parameters) can make up to 16 linear pieces (the joints are marked, with the bound); one layer of 6 (19 parameters) at most 7. Change networkShape to 6 and compare.',
   },
   "one-vs-two-layers": {
