@@ -349,9 +349,9 @@ class Session:
             tr = self.trainer
             if "learningRate" in changed:
                 tr.optimizer.lr = tr.base_lr = new["learningRate"]
-            tr.batch_size = new["batchSize"]
+            tr.config.batch_size = new["batchSize"]
             if new["regularization"] == "L2":
-                tr.weight_decay = new["regularizationRate"]
+                tr.config.weight_decay = new["regularizationRate"]
             elif new["regularization"] == "L1":
                 tr.optimizer.l1 = new["regularizationRate"]  # type: ignore[union-attr]
             self._dirty = True
