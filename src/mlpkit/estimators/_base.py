@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
 from ..activations import ACTIVATIONS, canonical_name
 from ..init import INITIALIZERS
 from ..network import MLP
-from ..optimizers import AdamW, Optimizer, RMSProp
+from ..optimizers import AdamW, RMSProp, SklearnAdam, SklearnSGD
 from ..schedules import SCHEDULES
 from ._fit import _FitMixin
 
@@ -37,81 +37,6 @@ _STOCHASTIC = ("sgd", "adam", "rmsprop", "adamw")
 _SOLVERS = ("lbfgs", *_STOCHASTIC)
 _INITS = ("auto", "sklearn", *INITIALIZERS)
 _ACTIVATION_NAMES = tuple(sorted(ACTIVATIONS))
-
-
-class _SklearnSGD(Optimizer):
-    """scikit-learn's SGD rule, with the learning rate inside the velocity.
-
-    :math:`v ← μ v - η g`; :math:`w ← w + v`, or with Nesterov's momentum
-    :math:`w ← w + μ v - η g` (Sutskever et al. 2013, as sklearn's ``SGDOptimizer``).
-    For a constant η this is the core's :class:`mlpkit.SGD` (``v_core = -v / η``); when η
-    changes (``"invscaling"``, ``"adaptive"``) the old velocity keeps its old step size,
-    as in scikit-learn.
-    """
-
-    name = "sklearn_sgd"
-    _state_arrays = ("velocity",)
-
-    def __init__(self, lr: float, momentum: float = 0.9, nesterov: bool = True):
-        super().__init__(lr)
-        self.momentum, self.nesterov = float(momentum), bool(nesterov)
-        self.velocity: Array | None = None
-
-    def hyperparams(self) -> dict[str, Any]:
-        return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
-
-    def _update(self, w: Array, g: Array) -> None:
-        v, tmp = self.velocity, self._tmp
-        assert v is not None and tmp is not None
-        np.multiply(g, self.lr, out=tmp)  # tmp = η g
-        v *= self.momentum
-        v -= tmp  # v ← μ v - η g
-        if self.nesterov:
-            w -= tmp
-            tmp[...] = v
-            tmp *= self.momentum
-            w += tmp  # w ← w + μ v - η g
-        else:
-            w += v
-
-
-class _SklearnAdam(Optimizer):
-    """Adam as scikit-learn writes it (Kingma & Ba 2014, section 2's efficient form).
-
-    :math:`η_t = η \\sqrt{1 - β_2^t} / (1 - β_1^t)`, :math:`w ← w - η_t m / (\\sqrt{v} + ε)`:
-    ε is added to the uncorrected :math:`\\sqrt{v}`, where the core's :class:`mlpkit.Adam`
-    adds it to :math:`\\sqrt{\\hat v}` (the two differ only while v is tiny).
-    """
-
-    name = "sklearn_adam"
-    _state_arrays = ("m", "v")
-
-    def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
-        super().__init__(lr)
-        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
-        self.m: Array | None = None
-        self.v: Array | None = None
-
-    def hyperparams(self) -> dict[str, Any]:
-        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
-
-    def _update(self, w: Array, g: Array) -> None:
-        m, v, tmp = self.m, self.v, self._tmp
-        assert m is not None and v is not None and tmp is not None
-        b1, b2, t = self.beta1, self.beta2, self.t
-        m *= b1
-        np.multiply(g, 1 - b1, out=tmp)
-        m += tmp  # m ← β1 m + (1 - β1) g
-        v *= b2
-        np.multiply(g, g, out=tmp)
-        tmp *= 1 - b2
-        v += tmp  # v ← β2 v + (1 - β2) g²
-        lr_t = self.lr * math.sqrt(1 - b2**t) / (1 - b1**t)
-        np.sqrt(v, out=tmp)
-        tmp += self.eps
-        np.divide(m, tmp, out=tmp)
-        tmp *= lr_t  # tmp = η_t m / (√v + ε)
-        w -= tmp
 
 
 def _activation_error(est: BaseEstimator, value: Any) -> InvalidParameterError:
@@ -323,9 +248,9 @@ class _BaseMLP(_FitMixin, BaseEstimator):
     def _make_optimizer(self) -> Any:
         lr = float(self.learning_rate_init)
         if self.solver == "sgd":
-            return _SklearnSGD(lr, self.momentum, self.nesterovs_momentum)
+            return SklearnSGD(lr, self.momentum, self.nesterovs_momentum)
         if self.solver == "adam":
-            return _SklearnAdam(lr, self.beta_1, self.beta_2, self.epsilon)
+            return SklearnAdam(lr, self.beta_1, self.beta_2, self.epsilon)
         if self.solver == "adamw":
             return AdamW(lr=lr, beta1=self.beta_1, beta2=self.beta_2, eps=self.epsilon)
         return RMSProp(lr=lr, eps=self.epsilon)

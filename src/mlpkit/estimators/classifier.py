@@ -110,7 +110,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
         taking the estimator.
     n_threads : int or "auto", default="auto"
         BLAS threads while fitting; "auto" uses one unless a batch's largest matrix
-        product is big (:func:`mlpkit.training.blas_threads_for`). On a busy machine one
+        product is big (:func:`mlpkit.threads.blas_threads_for`). On a busy machine one
         thread is often fastest (docs/estimators.md).
     class_weight : dict, "balanced" or None, default=None
         Weights multiplied into ``sample_weight`` per class (not for multi-label).

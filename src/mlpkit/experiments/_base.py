@@ -14,7 +14,15 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["SEED_FILES", "Claim", "Context", "Outcome", "linear_pieces_1d"]
+__all__ = [
+    "SEED_FILES",
+    "Claim",
+    "Context",
+    "Outcome",
+    "linear_pieces_1d",
+    "standardise",
+    "within_factor",
+]
 
 #: The lecture notes in ``shared/seeds/``, by their number.
 SEED_FILES = {
@@ -47,6 +55,8 @@ class Outcome:
     note : str
         Why our numbers differ from the seed's even when the claim holds (different
         data, a different loss scale, a seed typo).
+    headline : dict of str to float
+        The few numbers whose spread across seeds the report prints (min, median, max).
     """
 
     values: dict[str, Any]
@@ -56,6 +66,7 @@ class Outcome:
     why: str = ""
     figures: list[str] = dataclasses.field(default_factory=list)
     note: str = ""
+    headline: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,6 +80,10 @@ class Claim:
     seed_number: str
     lecture: str
     run: Callable[[Context], Outcome]
+    #: True when the verdict depends on training a network: such a claim must read
+    #: "differs" when training is disabled or the forward pass returns noise
+    #: (tests/experiments/test_verdicts_can_fail.py).
+    trains: bool = False
 
     @property
     def seed_files(self) -> str:
@@ -89,14 +104,20 @@ class Context:
     claim_id : str
     """
 
-    def __init__(self, out_dir: Path, quick: bool, seed: int, claim_id: str):
+    def __init__(
+        self, out_dir: Path, quick: bool, seed: int, claim_id: str, save_figures: bool = True
+    ):
         self.out_dir = Path(out_dir)
         self.quick = bool(quick)
         self.seed = int(seed)
         self.claim_id = claim_id
+        self.save_figures = bool(save_figures)
         self.fig_dir = self.out_dir / "figures"
         self.fig_dir.mkdir(parents=True, exist_ok=True)
-        self._salt = int(claim_id.lstrip("C"))
+        # C claims keep their historical streams (salt = number); D claims are offset so
+        # that "D2" and "C2" draw different numbers.
+        number = int("".join(ch for ch in claim_id if ch.isdigit()) or 0)
+        self._salt = number + (1000 if claim_id.startswith("D") else 0)
 
     def pick(self, quick: Any, full: Any) -> Any:
         """``quick`` in a quick run, ``full`` otherwise."""
@@ -121,7 +142,8 @@ class Context:
     def save(self, fig: Any, name: str) -> str:
         """Write ``fig`` as ``figures/<claim>_<name>.png``; return the path relative to out_dir."""
         rel = f"figures/{self.claim_id}_{name}.png"
-        fig.savefig(self.out_dir / rel, dpi=90)
+        if self.save_figures:  # the extra seeds of a multi-seed run draw nothing
+            fig.savefig(self.out_dir / rel, dpi=90)
         return rel
 
 
@@ -228,10 +250,29 @@ def widen(net: Any, prev: Any | None) -> Any:
     return net
 
 
+def within_factor(ours: float, lecture: float, factor: float) -> bool:
+    """``lecture / factor <= ours <= lecture * factor`` (both positive)."""
+    return bool(ours > 0 and lecture / factor <= ours <= lecture * factor)
+
+
+def standardise(y: Any) -> tuple[np.ndarray, float, float]:
+    """``(y - mean) / std`` and the two constants: on these targets a constant predictor
+    has mean squared error 1, so a loss reads as a fraction of the target's variance."""
+    y = np.asarray(y, dtype=np.float64)
+    mu, sd = float(y.mean()), float(y.std())
+    return (y - mu) / sd, mu, sd
+
+
 def mse(a: Any, b: Any) -> float:
     a = np.asarray(a, dtype=np.float64).ravel()
     b = np.asarray(b, dtype=np.float64).ravel()
     return float(np.mean((a - b) ** 2))
+
+
+def scaled_predict(net: Any, centre: Any, half: Any) -> Callable[[Any], Any]:
+    """``P -> net.predict((P - centre) / half)``: a net trained on scaled inputs, queried
+    in the data's own coordinates (for pictures and boundary measures)."""
+    return lambda P: net.predict((np.asarray(P) - centre) / half)
 
 
 def decision_grid(bounds: tuple[tuple[float, float], tuple[float, float]], n: int = 200):
