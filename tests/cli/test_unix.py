@@ -106,8 +106,8 @@ def test_train_says_what_it_is_doing_before_the_first_epoch(tmp_path):
 
 def test_progress_within_a_long_epoch(cli_proc, tmp_path):
     r = cli_proc(
-        "train", "--hidden", "256,256", "--batch-size", "1", "--epochs", "1",
-        "--progress-every", "0.02", "--out", "m.mlpkit", cwd=tmp_path,
+        "train", "--hidden", "32", "--batch-size", "1", "--epochs", "1",
+        "--progress-every", "0.005", "--out", "m.mlpkit", cwd=tmp_path,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
     lines = r.stderr.splitlines()
@@ -117,7 +117,7 @@ def test_progress_within_a_long_epoch(cli_proc, tmp_path):
     assert lines[0].startswith(("loading", "training"))
     # Slicing the epoch changes nothing: the weights equal those of a run without lines.
     r = cli_proc(
-        "train", "--hidden", "256,256", "--batch-size", "1", "--epochs", "1", "--quiet",
+        "train", "--hidden", "32", "--batch-size", "1", "--epochs", "1", "--quiet",
         "--out", "quiet.mlpkit", cwd=tmp_path,
     )  # fmt: skip
     assert r.returncode == 0, r.stderr

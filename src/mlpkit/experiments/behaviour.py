@@ -1,4 +1,4 @@
-"""How training behaves (seeds 000, 001, 004): C15 BMI regression, C16 mini-batches,
+"""How training behaves (lectures L0, L1, L4): C15 BMI regression, C16 mini-batches,
 C17 weight decay, C18 interpolation vs extrapolation, C19 vanishing gradients."""
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ def _quiet_fit(net: MLP, X, Y, **kw):
 
 
 def c15_bmi(ctx: Context) -> Outcome:
-    """C15: BMI from (height, weight) with a 2-8-1 ReLU MLP (seed 001)."""
+    """C15: BMI from (height, weight) with a 2-8-1 ReLU MLP (lecture L1)."""
     from sklearn.linear_model import LinearRegression
 
     import mlpkit.datasets as ds
