@@ -19,9 +19,13 @@ from .conftest import SRC
 
 
 def _play(session: Session, epochs: int) -> None:
+    """Play until ``epochs`` more epochs are done (or training stops by itself)."""
     session.inbox.append({"type": "play"})
-    for _ in range(epochs):
+    target = session.trainer.epoch + epochs
+    for _ in range(1000 * epochs):
         session.work()
+        if session.trainer.epoch >= target or not session.playing:
+            break
 
 
 def test_session_equals_mlpkit_trainer_in_python():
@@ -225,3 +229,23 @@ def test_extrapolation_split_and_one_input_joints():
     c = s.frame()["curve"]
     np.testing.assert_allclose(c["joints"], breakpoints_1d(s.net, -6, 6), atol=1e-5)
     assert c["bound"] == "5" and c["panels"]["units"] == 4
+
+
+def test_a_long_epoch_takes_several_turns_and_the_same_steps():
+    """2000 points at batch 1: each scheduler turn does at most 64 steps, no frame until
+    the epoch ends, and the run equals one advance(epochs=1)."""
+    s = Session({"dataset": "gauss", "seed": 6, "nSamples": 400, "batchSize": 1})
+    s.work()  # the first frame
+    s.inbox.append({"type": "step"})
+    turns = []
+    while s.trainer.epoch < 1:
+        turns.append([m["type"] for m in s.work()])
+    # 200 steps: 4 turns; a frame for the command (the redraw) and at the epoch's end.
+    assert turns == [["frame"], [], [], ["frame"]]
+    X, y = make_playground("gauss", 400, random_state=6)
+    X = X.astype(np.float32)
+    net = mlpkit.MLP([2, 4, 2, 1], activation="tanh", output="logistic", random_state=6)
+    tr = mlpkit.Trainer(net, mlpkit.SGD(0.03), batch_size=1, random_state=6, n_threads=1)
+    h = tr.run(X[:200], y[:200], epochs=1, validation_data=(X[200:], y[200:]))
+    assert s.history[-1][1] == h.loss[-1]
+    np.testing.assert_array_equal(s.net.params, net.params)

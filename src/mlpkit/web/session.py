@@ -63,6 +63,8 @@ THUMB_STEP_LARGE = 5
 #: Largest message the page may send: a 1 MB CSV and its JSON quoting.
 MAX_MESSAGE_BYTES = 1_200_000
 MAX_CONTROL_BYTES = 16_000
+#: Optimizer steps per scheduler turn at most (an epoch may take several turns).
+MAX_STEPS_PER_TURN = 64
 #: Loss-chart points kept per session (older ones are thinned to every other).
 MAX_HISTORY = 2000
 
@@ -310,6 +312,7 @@ class Session:
         self.Y_train, self.Y_test = data.y_train, data.y_test
         # The step API: start() validates the data once; advance() continues the run
         # (optimizer state, shuffling generator, schedule and epoch count are kept).
+        self._steps_in_epoch = 0
         self.trainer.start(self.X_train, self.Y_train,
                            validation_data=(self.X_test, self.Y_test))  # fmt: skip
 
@@ -370,6 +373,7 @@ class Session:
             if "batchSize" in changed:
                 # The trainer sizes its work buffers for the batch size when it starts.
                 tr.config.batch_size = new["batchSize"]
+                self._steps_in_epoch = 0
                 tr.start(self.X_train, self.Y_train, validation_data=(self.X_test, self.Y_test))
             self._dirty = True
             return
@@ -427,12 +431,34 @@ class Session:
         return bool(self.inbox) or self.playing or self._step_once or self._dirty
 
     def train_epoch(self) -> None:
-        """One more epoch with mlpkit's Trainer (stopping on divergence or the stop
-        condition)."""
+        """One more epoch with mlpkit's Trainer (in as many turns as it takes)."""
+        while not self.train_turn():
+            pass
+
+    def train_turn(self) -> bool:
+        """At most :data:`MAX_STEPS_PER_TURN` optimizer steps of the current epoch.
+
+        One scheduler turn: a large data set with a small batch (2000 points, batch 1)
+        would otherwise hold the worker for a whole epoch while the other sessions wait.
+        The steps are the same as one ``advance(epochs=1)``, so the run is unchanged.
+
+        Returns
+        -------
+        bool
+            True when the epoch ended (or training stopped): time for a frame.
+        """
         tr = self.trainer
+        n = len(self.X_train)
+        bs = min(self.settings["batchSize"], n)
+        left = -(-n // bs) - self._steps_in_epoch  # ceil(n / bs) steps per epoch
+        before = tr.epoch
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always", DivergenceWarning)
-            tr.advance(epochs=1)
+            tr.advance(steps=min(left, MAX_STEPS_PER_TURN))
+        self._steps_in_epoch += min(left, MAX_STEPS_PER_TURN)
+        if tr.epoch == before and tr.stop_reason != "diverged":
+            return False
+        self._steps_in_epoch = 0
         h = tr.history
         ia, ib = self.PATH_WEIGHTS
         self.path.append((float(self.net.params[ia]), float(self.net.params[ib])))
@@ -448,7 +474,7 @@ class Session:
             msgs = [str(w.message) for w in caught if issubclass(w.category, DivergenceWarning)]
             self.status = "diverged"
             self.diverged_message = msgs[0] if msgs else "Training diverged."
-            return
+            return True
         s = self.settings
         if s["stopEpochs"] and tr.epoch >= s["stopEpochs"]:
             self.playing = False
@@ -456,6 +482,7 @@ class Session:
         elif s["stopLoss"] and h.val_loss and h.val_loss[-1] <= s["stopLoss"]:
             self.playing = False
             self.status = f"stopped: test loss {h.val_loss[-1]:.4g} ≤ {s['stopLoss']:g}"
+        return True
 
     def work(self) -> list[dict[str, Any]]:
         """Apply queued commands, train one epoch if playing, return messages to send
@@ -464,9 +491,8 @@ class Session:
         while self.inbox:
             out.extend(self.apply(self.inbox.popleft()))
             self._dirty = True
-        if self.playing or self._step_once:
+        if (self.playing or self._step_once) and self.train_turn():
             self._step_once = False
-            self.train_epoch()
             self._dirty = True
         if self._dirty:
             self._dirty = False
