@@ -12,7 +12,8 @@ in its kernels, but two trainings would only fight over the same cores): the sch
 task picks the next session, in round-robin order, that has work and whose previous
 frame the page has acknowledged (back-pressure: a slow page gets fewer frames instead of
 a growing queue), runs :meth:`Session.work` in the worker, and hands the result to a
-sending task. Each turn is one epoch, so every session gets the same share.
+sending task. A turn is one epoch, or at most 64 optimizer steps of a longer one, so
+every session gets about the same share.
 
 Limits. At most ``max_sessions`` sessions (default 20), networks of at most 8 × 32,
 data sets of at most 5000 points, messages of at most 1.2 MB, and a session that
