@@ -249,3 +249,34 @@ def test_a_long_epoch_takes_several_turns_and_the_same_steps():
     h = tr.run(X[:200], y[:200], epochs=1, validation_data=(X[200:], y[200:]))
     assert s.history[-1][1] == h.loss[-1]
     np.testing.assert_array_equal(s.net.params, net.params)
+
+
+def _parse_hash(hash_: str) -> dict:
+    """The page's hash parsing for mlpkit's own keys (numbers, booleans, lists)."""
+    out: dict = {}
+    for kv in hash_.split("&"):
+        key, value = kv.split("=")
+        if value in ("true", "false"):
+            out[key] = value == "true"
+        elif key in ("networkShape",):
+            out[key] = [int(v) for v in value.split(",")]
+        else:
+            try:
+                number = float(value)
+                out[key] = int(number) if number == int(number) and "." not in value else number
+            except ValueError:
+                out[key] = value
+    return out
+
+
+def test_every_preset_opens_a_valid_session():
+    from mlpkit.web.presets import CLAIM_PRESETS, PRESETS, preset_url
+
+    for name, preset in PRESETS.items():
+        s = Session(_parse_hash(preset["hash"]))
+        _play(s, 1)
+        assert s.trainer.epoch == 1, name
+        assert preset["caption"].startswith("Lectures: L"), name
+    assert set(CLAIM_PRESETS.values()) <= set(PRESETS)
+    assert preset_url("C20") == "http://127.0.0.1:8000/#preset=warping"
+    assert preset_url("C999") is None

@@ -12,7 +12,10 @@ settings
 data
     The datasets (TensorFlow Playground's and the lectures'), input features, CSV upload.
 session
-    One session: network, trainer, frame encoding, exports (``.mlpkit``, ONNX, a script).
+    One session: network, trainer, frame encoding, the lecture views, exports
+    (``.mlpkit``, ONNX, a script).
+presets
+    The lecture presets and the claim → preset map for ``mlpkit reproduce``'s report.
 server
     The Starlette app, the session manager and its round-robin scheduler.
 cli

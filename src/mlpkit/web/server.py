@@ -248,7 +248,14 @@ def _static(name: str) -> str:
 def create_app(max_sessions: int = 20, idle_timeout: float = 1800.0) -> Starlette:
     """The playground's ASGI app (serve it with uvicorn)."""
     manager = Manager(max_sessions=max_sessions, idle_timeout=idle_timeout)
-    index = _static("index.html")
+    from .presets import PRESETS
+
+    # The lecture presets go into the page (one source: mlpkit.web.presets); "</" is
+    # escaped so that no caption can close the script element.
+    presets = json.dumps(PRESETS, ensure_ascii=False).replace("</", "<\\/")
+    index = _static("index.html").replace(
+        "<!--PRESETS-->", f"<script>window.MLPKIT_PRESETS = {presets};</script>"
+    )
 
     async def home(request: Request) -> Response:
         if manager.full:
