@@ -23,6 +23,11 @@ TF_URL = (
 )
 
 
+def _drawn(page):
+    """Wait until the page has drawn its latest frame (it draws in requestAnimationFrame)."""
+    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+
+
 def _first_frame(page):
     page.wait_for_function("window.playground.frames > 0 && window.playground.serverSettings",
                            timeout=15000)  # fmt: skip
@@ -282,6 +287,7 @@ def test_preset_regions_and_gradients_equal_mlpkit_analysis(page_factory):
         page.click("#step")
         page.wait_for_function(f"window.playground.frame.epoch === {k}")
     page.wait_for_function("window.playground.regionCount !== undefined")
+    _drawn(page)
     net = _net_from_page(page, "relu")
     expected = count_linear_regions_2d(net, ((-6.0, 6.0), (-6.0, 6.0)))
     shown = page.text_content("#regions-info")
@@ -334,6 +340,7 @@ def test_one_input_panels_sum_to_the_network_output(page_factory):
         page.click("#step")
         page.wait_for_function(f"window.playground.frame.epoch === {k}")
     page.wait_for_function("window.playground.panelSum !== undefined")
+    _drawn(page)
     assert page.evaluate("window.playground.frame.shape") == [1, 3, 1]
     net = _net_from_page(page, "relu", output="identity")
     x = np.linspace(-6.0, 6.0, 241)[:, None]
@@ -347,7 +354,7 @@ def test_one_input_panels_sum_to_the_network_output(page_factory):
     page.on("dialog", lambda d: d.accept("-2"))
     page.click("#link-0-0-0", force=True)
     page.wait_for_function("window.playground.frame.weights[0][0][0] === -2")
-    page.evaluate("new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+    _drawn(page)
     net = _net_from_page(page, "relu", output="identity")
     moved = net.forward(x.astype(np.float32))[:, 0]
     assert np.abs(moved - expected).max() > 1e-3
