@@ -77,6 +77,7 @@ def test_page_losses_equal_mlpkit_in_python(page_factory):
     np.testing.assert_allclose(page.evaluate("window.playground.pathPoints"), path, atol=1e-5)
     assert [p[1] for p in hist[1:]] == h.loss
     assert [p[2] for p in hist[1:]] == h.val_loss
+    _drawn(page)
     assert page.text_content("#loss-test") == f"{h.val_loss[-1]:.3f}"
     for k, W in enumerate(page.evaluate("window.playground.frame.weights")):
         np.testing.assert_array_equal(np.array(W, dtype=np.float32), net.weights[k])
