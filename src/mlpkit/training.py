@@ -46,7 +46,7 @@ from .history import Callback, DivergenceWarning, FunctionCallback, History, Pro
 from .layers import Slot, build_slots
 from .optimizers import LBFGS, Optimizer, _check_positive, get_optimizer
 from .schedules import Schedule, get_schedule
-from .threads import blas_limit, blas_threads_for
+from .threads import blas_limit, blas_threads_for, resolve_threads
 
 __all__ = [
     "Callback",
@@ -392,13 +392,15 @@ class Trainer:
         self._began = False
 
     def _threads(self) -> int:
+        # Decided once per start(): "auto" reads the load average, and a choice that
+        # flipped between advance() calls would switch OpenBLAS's threads every time.
         assert self._data is not None
-        n = self._data["X"].shape[0]
-        bs = min(self.config.batch_size or n, n)
-        threads = self.config.n_threads
-        if threads == "auto":
-            return blas_threads_for(self.net.layer_sizes, bs)
-        return int(threads)
+        if self._data.get("threads") is None:
+            n = self._data["X"].shape[0]
+            bs = min(self.config.batch_size or n, n)
+            self._data["threads"] = resolve_threads(self.config.n_threads,
+                                                    self.net.layer_sizes, bs)  # fmt: skip
+        return int(self._data["threads"])
 
     # ------------------------------------------------------------------ the loop
     def run(
