@@ -24,9 +24,15 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-# error_model="numpy": float division by zero gives inf/nan as in NumPy, without the
-# per-element check (and the lost vectorisation) of Python's ZeroDivisionError.
-_jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+
+def _jit(fn):
+    # error_model="numpy": float division by zero gives inf/nan as in NumPy, without the
+    # per-element check (and the lost vectorisation) of Python's ZeroDivisionError.
+    options = dict(nogil=True, fastmath=False, error_model="numpy")
+    try:
+        return numba.njit(cache=True, **options)(fn)
+    except RuntimeError:  # no writable cache directory (a read-only install): compile
+        return numba.njit(cache=False, **options)(fn)  # in every process instead
 
 
 @_jit
