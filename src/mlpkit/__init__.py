@@ -55,6 +55,7 @@ _LAZY = {
     "MLPRegressor": "estimators",
     "save": "io",
     "load": "io",
+    "Sweep": "sweep",
 }
 
 

@@ -93,7 +93,9 @@ class TrainConfig:
     clip_norm, clip_value : float, optional
         Rescale the gradient to at most this L2 norm; clip each entry to ±value.
     schedule : str or Schedule, optional
-        ``"step"``, ``"exponential"``, ``"cosine"``, ``"plateau"``.
+        ``"step"``, ``"exponential"``, ``"cosine"``, ``"plateau"``, ``"invscaling"``,
+        ``"adaptive"`` (:mod:`mlpkit.schedules`). A schedule with ``on_plateau`` is asked
+        for a lower rate when patience runs out, instead of stopping.
     early_stopping : bool
         Stop when the monitored value has not improved for ``patience`` epochs, and
         restore the best weights at the end (``restore_best``).
@@ -109,9 +111,6 @@ class TrainConfig:
         "score": ``scorer`` on the validation data, higher is better.
     scorer : callable, optional
         ``scorer(A_val, Y_val, sample_weight_val) -> float``; default: accuracy or R².
-    on_plateau : callable, optional
-        ``on_plateau(trainer) -> bool`` when patience runs out: True keeps training
-        (scikit-learn's adaptive rate divides η by 5 there), False stops.
     report_loss : callable, optional
         ``report_loss(per_sample_losses, Y) -> per_sample_losses`` maps the core's
         per-row losses to the values recorded in the history (the estimators report
@@ -144,7 +143,6 @@ class TrainConfig:
     tol: float | None = None
     monitor: str = "loss"
     scorer: Callable[..., float] | None = None
-    on_plateau: Callable[[Trainer], bool] | None = None
     report_loss: Callable[[Array, Array], Array] | None = None
     metric: bool = True
     callbacks: Iterable[Callback | Callable[[Trainer], Any]] = field(default_factory=tuple)
@@ -648,7 +646,9 @@ class Trainer:
             h.best_epoch = self.epoch
             if cfg.early_stopping and cfg.restore_best:
                 self.best_params = net.params.copy()
-        new_lr = self.schedule(self.epoch, self.base_lr, self.optimizer.lr, monitored)
+        new_lr = self.schedule(
+            self.epoch, self.base_lr, self.optimizer.lr, monitored, samples_seen=self.samples_seen
+        )
         self.optimizer.lr = float(new_lr)
         if self._progress:
             self._progress.epoch_end(h, self.epoch, h.time[-1])
@@ -658,9 +658,13 @@ class Trainer:
             self._finish("callback")
             return False
         if self._stopping.wait > cfg.patience and (cfg.early_stopping or cfg.tol is not None):
-            if cfg.on_plateau is not None and cfg.on_plateau(self):
-                self.reset_patience()
-                return True
+            on_plateau = getattr(self.schedule, "on_plateau", None)
+            if on_plateau is not None:  # e.g. AdaptiveLR: a lower rate instead of stopping
+                lr = on_plateau(self.optimizer.lr)
+                if lr is not None:
+                    self.optimizer.lr = float(lr)
+                    self.reset_patience()
+                    return True
             self._finish("early_stopping" if cfg.early_stopping else "converged")
             return False
         lbfgs = isinstance(self.optimizer, LBFGS)  # SciPy counts its own iterations

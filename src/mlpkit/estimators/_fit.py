@@ -20,6 +20,7 @@ from sklearn.utils.validation import (
 
 from ..history import Callback, DivergenceWarning
 from ..optimizers import LBFGS
+from ..schedules import AdaptiveLR, InvScalingLR
 from ..training import Trainer
 
 Array = np.ndarray
@@ -119,17 +120,23 @@ class _FitMixin:
     def _trainer(self, optimizer: Any, incremental: bool, **options: Any) -> Trainer:
         """The Trainer for one call of fit / partial_fit, configured with scikit-learn's
         rules; patience and the best weights carry over from a previous call."""
-        schedule = None if self.lr_schedule is None else copy.deepcopy(self.lr_schedule)
-        adaptive = self.learning_rate == "adaptive" and self.solver == "sgd"
+        schedule: Any = None if self.lr_schedule is None else copy.deepcopy(self.lr_schedule)
+        if schedule is None and self.solver == "sgd" and self.learning_rate != "constant":
+            schedule = (
+                InvScalingLR(self.power_t)
+                if self.learning_rate == "invscaling"
+                else _VerboseAdaptiveLR(self)
+            )
         trainer = Trainer(
             self.net_, optimizer, weight_decay=float(self.alpha) / 2, decay_per_sample=True,
             clip_norm=self.clip_norm, clip_value=self.clip_value, schedule=schedule,
             early_stopping=self.early_stopping, patience=self.n_iter_no_change, tol=self.tol,
             monitor="score" if self.early_stopping else "loss", report_loss=self._report_loss(),
-            on_plateau=self._adaptive_rate if adaptive else None, metric=False,
+            metric=False,
             callbacks=[self._hooks(incremental)], random_state=self._rng,
             n_threads=self.n_threads, **options,
         )  # fmt: skip
+        trainer.base_lr = float(self.learning_rate_init)  # invscaling's η0 on every call
         patience = getattr(self, "_patience", None)
         if patience is not None:
             trainer.patience_state = patience
@@ -163,7 +170,8 @@ class _FitMixin:
 
             def on_train_end(self, trainer: Trainer) -> None:
                 reason = trainer.stop_reason
-                if reason in ("converged", "early_stopping") and est.verbose:
+                adaptive = est.solver == "sgd" and est.learning_rate == "adaptive"
+                if reason in ("converged", "early_stopping") and est.verbose and not adaptive:
                     print(est.stall_message() + " Stopping.")
                 if reason == "max_epochs" and not incremental and est.solver != "lbfgs":
                     warnings.warn(
@@ -198,23 +206,6 @@ class _FitMixin:
             self.best_validation_score_ = trainer.best_loss
         else:
             self.best_loss_ = trainer.best_loss
-        if self.learning_rate == "invscaling" and self.solver == "sgd":
-            opt = trainer.optimizer
-            opt.lr = float(self.learning_rate_init) / (self.t_ + 1) ** self.power_t
-
-    def _adaptive_rate(self, trainer: Trainer) -> bool:
-        """scikit-learn's ``learning_rate="adaptive"``: when patience runs out, divide η
-        by 5 and go on, until η falls to 1e-6."""
-        opt = trainer.optimizer
-        msg = self.stall_message()
-        if opt.lr <= 1e-6:
-            if self.verbose:
-                print(msg + " Learning rate too small. Stopping.")
-            return False
-        opt.lr /= 5.0
-        if self.verbose:
-            print(msg + f" Setting learning rate to {opt.lr:f}")
-        return True
 
     def stall_message(self) -> str:
         """The message scikit-learn prints when patience runs out."""
@@ -348,3 +339,19 @@ def _as_dtype(X: Any, dtype: Any) -> Any:
     if isinstance(X, np.ndarray):
         return np.ascontiguousarray(X, dtype=dtype)
     return sparse.csr_array(X, dtype=dtype)
+
+
+class _VerboseAdaptiveLR(AdaptiveLR):
+    """AdaptiveLR printing scikit-learn's messages when the estimator is verbose."""
+
+    def __init__(self, est: Any):
+        super().__init__()
+        self._est = est
+
+    def on_plateau(self, current_lr: float) -> float | None:
+        lr = super().on_plateau(current_lr)
+        if self._est.verbose:
+            msg = self._est.stall_message()
+            print(msg + (" Learning rate too small. Stopping." if lr is None
+                         else f" Setting learning rate to {lr:f}"))  # fmt: skip
+        return lr
