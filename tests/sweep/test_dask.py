@@ -11,11 +11,9 @@ import sys
 import numpy as np
 import pytest
 
-pytest.importorskip("distributed", reason="the [dist] extra is not installed")
+from mlpkit.sweep import Sweep
 
-from mlpkit.sweep import Sweep  # noqa: E402
-
-from .conftest import journal_records, sweep_env, wait_for  # noqa: E402
+from .conftest import journal_records, sweep_env, wait_for
 
 # The columns that must not depend on where a trial ran (not pid, host or timings).
 SAME = ["trial", "status", "param_hidden", "param_lr", "param_alpha", "score", "score_std",
