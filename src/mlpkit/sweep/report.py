@@ -86,7 +86,15 @@ class Progress:
             f"best {best}, ETA {_clock(self.eta()) if self.done < self.total else '0:00:00'}"
         )
 
-    def update(self, *, finished: dict[str, Any] | None = None, running: int | None = None):
+    def update(
+        self,
+        *,
+        finished: dict[str, Any] | None = None,
+        running: int | None = None,
+        draw: bool = True,
+    ) -> None:
+        """Count a finished trial's record and/or set the running count; then redraw
+        (a plain line: when due, and always once all trials are done)."""
         if running is not None:
             self.running = running
         if finished is not None:
@@ -97,7 +105,8 @@ class Progress:
                 s = finished.get("score")
                 if s is not None and math.isfinite(s) and (self.best is None or s > self.best):
                     self.best = float(s)
-        self.draw(force=finished is not None and self.done >= self.total)
+        if draw:
+            self.draw(force=self.done >= self.total and self._shown != self.done)
 
     def draw(self, force: bool = False) -> None:
         if not self.enabled:
