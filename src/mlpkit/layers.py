@@ -246,7 +246,10 @@ class Dense(Layer):
         if X.shape[1] > self.n_in:
             mm(X, self.Wb, out=Z)  # Z = [X 1] [W; b] = X W + b
         else:  # an input without the column of ones
-            mm(X, self.W, out=Z)  # Z = X W
+            if isinstance(X, np.ndarray):
+                mm(X, self.W, out=Z)  # Z = X W
+            else:  # a sparse batch: the product never densifies it
+                Z[...] = X @ self.W
             Z += self.b  # ... + b
 
     def backward(self, dZ, s):
@@ -254,7 +257,10 @@ class Dense(Layer):
         if X.shape[1] > self.n_in:
             np.dot(X.T, dZ, out=self.dWb)  # [dW; db] = [X 1]ᵀ dZ
         else:
-            np.dot(X.T, dZ, out=self.dW)  # dW = Xᵀ dZ
+            if isinstance(X, np.ndarray):
+                np.dot(X.T, dZ, out=self.dW)  # dW = Xᵀ dZ
+            else:
+                self.dW[...] = X.T @ dZ  # sparse Xᵀ times dense dZ
             np.add.reduce(dZ, axis=0, out=self.db)  # db = 1ᵀ dZ
         if not s.need_dX:
             return None

@@ -1,12 +1,12 @@
 """The multi-layer perceptron: a list of layers over ONE flat parameter vector.
 
-Seed 002's deep network, batch-first as in seed 004::
+Lecture L2's deep network, batch-first as in lecture L4::
 
     h_1 = a[β_0 + Ω_0 x]          H_1 = a(X W_0 + b_0)
     h_k = a[β_{k-1} + Ω_{k-1} h_{k-1}]   ↔   H_k = a(H_{k-1} W_{k-1} + b_{k-1})
     y   = β_K + Ω_K h_K           Y = head(H_K W_K + b_K)
 
-All parameters live in one vector ``w = [W_0 | b_0 | W_1 | b_1 | ...]`` (seed 004's
+All parameters live in one vector ``w = [W_0 | b_0 | W_1 | b_1 | ...]`` (lecture L4's
 compact notation); ``net.weights[k]`` and ``net.biases[k]`` are views into it, and
 the gradient is a flat vector with the same layout.
 """
@@ -80,7 +80,7 @@ class MLP:
     Parameters
     ----------
     layer_sizes : sequence of int
-        ``[n_inputs, D_1, ..., D_K, n_outputs]``. ``[1, 3, 1]`` is seed 000's shallow
+        ``[n_inputs, D_1, ..., D_K, n_outputs]``. ``[1, 3, 1]`` is lecture L0's shallow
         network with 3 hidden units (10 parameters).
     activation : str, Activation or list of those, default="relu"
         The hidden activation, or one per hidden layer. Any name of
@@ -215,6 +215,7 @@ class MLP:
         self._dense = [d for d in _walk(layers) if isinstance(d, Dense)]
         self._activation_names, self._residual, self._options = _describe(layers)
         self._workspaces: dict[int, list[Slot]] = {}
+        self._inputs: dict[int, Array] = {}
 
     @classmethod
     def from_layers(
@@ -325,7 +326,7 @@ class MLP:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for k in ("_grad", "_dense", "_workspaces"):
+        for k in ("_grad", "_dense", "_workspaces", "_inputs"):
             state.pop(k, None)
         return state
 
@@ -354,9 +355,10 @@ class MLP:
         if ws is None:
             if len(self._workspaces) >= 4:  # batch size, last batch, prediction chunks
                 self._workspaces.clear()
+                self._inputs.clear()
             ws = self._workspaces[m] = build_slots(self.layers, m, self.dtype)
-            if self.layers[0].wants_ones:
-                ws[0].X = np.ones((m, self.n_inputs + 1), dtype=self.dtype)
+            # The input buffer [X 1], its column of ones filled once.
+            self._inputs[m] = np.ones((m, self.n_inputs + 1), dtype=self.dtype)
         return ws
 
     def forward_pass(
@@ -377,8 +379,16 @@ class MLP:
         return self._grad
 
     def _load_input(self, ws: list[Slot], X: Array) -> None:
-        if self.layers[0].wants_ones:
-            ws[0].X[:, :-1] = X  # [X 1]: the first Dense's input carries the ones
+        if not isinstance(X, np.ndarray):  # sparse: the first Dense multiplies it as it is
+            if not isinstance(self.layers[0], Dense):
+                raise TypeError(
+                    "Sparse input needs a network whose first layer is Dense; densify X "
+                    "(X.toarray()) for this one."
+                )
+            ws[0].X = X
+        elif self.layers[0].wants_ones:
+            ws[0].X = buf = self._inputs[X.shape[0]]
+            buf[:, :-1] = X  # [X 1]: the first Dense's input carries the ones
         else:
             ws[0].X = X
 
@@ -395,15 +405,35 @@ class MLP:
         ndarray of shape (n_samples, n_outputs)
             A new array.
         """
+        return self.partial_forward(X, len(self.layers), training, rng)
+
+    def partial_forward(
+        self,
+        X: Array,
+        n_layers: int,
+        training: bool = False,
+        rng: np.random.Generator | None = None,
+    ) -> Array:
+        """The output of the first ``n_layers`` top-level layers for a validated ``X``
+        (dense or sparse), computed in chunks of :attr:`chunk_rows` rows.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, layers[n_layers - 1].n_out)
+        """
+        if not 1 <= n_layers <= len(self.layers):
+            raise ValueError(f"n_layers must lie in [1, {len(self.layers)}]; got {n_layers}.")
         n = X.shape[0]
-        Z = np.empty((n, self.n_outputs), dtype=self.dtype)
+        out = np.empty((n, self.layers[n_layers - 1].n_out), dtype=self.dtype)
         step = self.chunk_rows
         for start in range(0, n, step):
             m = min(step, n - start)
             ws = self.workspace(m)
             self._load_input(ws, X[start : start + m])
-            Z[start : start + m] = self.forward_pass(ws, training, rng)
-        return Z
+            for layer, s in zip(self.layers[:n_layers], ws):
+                layer.forward(s, training, rng)
+            out[start : start + m] = ws[n_layers - 1].Y
+        return out
 
     def penalty(self, weight_decay: float) -> float:
         """Weight decay's term of the loss, ``λ Σ_k ||W_k||²`` (lectures: L4 "Weight
@@ -641,7 +671,13 @@ def as_network(obj: Any) -> MLP:
 
 
 def _check_pairing(loss: Loss, head: OutputHead) -> None:
-    """Cross-entropies need probabilities: refuse heads whose outputs can leave [0, 1]."""
+    """Cross-entropies need probabilities: refuse heads whose outputs can leave [0, 1].
+    The Poisson loss takes ln of the prediction: refuse heads that can reach 0 or below."""
+    if loss.name == "poisson" and head.name not in ("exp", "softplus"):
+        raise ValueError(
+            f"loss='poisson' takes the logarithm of the predictions, but output={head.name!r} "
+            "can be zero or negative. Use output='exp' (its canonical head) or 'softplus'."
+        )
     if loss.name in ("binary_cross_entropy", "cross_entropy") and head.name not in (
         "logistic",
         "softmax",
@@ -689,8 +725,8 @@ def parameter_count(
 ) -> int:
     """Number of parameters of an MLP, without building it.
 
-    Each Dense layer has ``n_in · n_out`` weights and ``n_out`` biases (seed 000,
-    "Question 2"; seed 001 "Number of parameters"). Residual connections add no
+    Each Dense layer has ``n_in · n_out`` weights and ``n_out`` biases (lecture L0,
+    "Question 2"; lecture L1 "Number of parameters"). Residual connections add no
     parameters; layer norm adds 2 per unit, PReLU 1 per unit.
 
     Examples

@@ -60,6 +60,11 @@ __all__ = [
 
 Array = np.ndarray
 
+#: A finite loss this many times the first epoch's (or 1, if larger) counts as diverged:
+#: an SGD step too large for the problem grows it geometrically (1e122 was seen) while
+#: the weights stay finite for a while.
+_DIVERGED = 1e10
+
 #: Up to this size the whole training set is shuffled into one buffer per epoch (the
 #: batches are then slices: no gather per step); above it, each batch is gathered.
 _EPOCH_BUFFER_BYTES = 32 * 2**20
@@ -88,7 +93,9 @@ class TrainConfig:
     clip_norm, clip_value : float, optional
         Rescale the gradient to at most this L2 norm; clip each entry to ±value.
     schedule : str or Schedule, optional
-        ``"step"``, ``"exponential"``, ``"cosine"``, ``"plateau"``.
+        ``"step"``, ``"exponential"``, ``"cosine"``, ``"plateau"``, ``"invscaling"``,
+        ``"adaptive"`` (:mod:`mlpkit.schedules`). A schedule with ``on_plateau`` is asked
+        for a lower rate when patience runs out, instead of stopping.
     early_stopping : bool
         Stop when the monitored value has not improved for ``patience`` epochs, and
         restore the best weights at the end (``restore_best``).
@@ -104,9 +111,6 @@ class TrainConfig:
         "score": ``scorer`` on the validation data, higher is better.
     scorer : callable, optional
         ``scorer(A_val, Y_val, sample_weight_val) -> float``; default: accuracy or R².
-    on_plateau : callable, optional
-        ``on_plateau(trainer) -> bool`` when patience runs out: True keeps training
-        (scikit-learn's adaptive rate divides η by 5 there), False stops.
     report_loss : callable, optional
         ``report_loss(per_sample_losses, Y) -> per_sample_losses`` maps the core's
         per-row losses to the values recorded in the history (the estimators report
@@ -139,7 +143,6 @@ class TrainConfig:
     tol: float | None = None
     monitor: str = "loss"
     scorer: Callable[..., float] | None = None
-    on_plateau: Callable[[Trainer], bool] | None = None
     report_loss: Callable[[Array, Array], Array] | None = None
     metric: bool = True
     callbacks: Iterable[Callback | Callable[[Trainer], Any]] = field(default_factory=tuple)
@@ -249,12 +252,14 @@ class Trainer:
         self.samples_seen = 0
         self.stop_training = False
         self.stop_reason = ""
+        self.last_loss = math.nan  # the last epoch's training loss, recorded or not
         delta = max(cfg.min_delta, cfg.tol or 0.0)
         self._stopping = _Stopping(cfg.monitor == "score", delta)
         self.best_params: Array | None = None
         self._good_params = net.params.copy()
         self._split_seed: int | None = None  # drawn when a validation split is first made
         self._data: dict[str, Any] | None = None
+        self._loss_scale: float | None = None  # the first epoch's loss (at least 1)
         self._max_epochs: int | None = None
         self._progress: Progress | None = None
         self._began = False
@@ -482,11 +487,12 @@ class Trainer:
         e = self._epoch_state
         if e is None:  # once per start(): buffers for the batch size and the last batch
             ones = net.layers[0].wants_ones
-            epoch_buffer = n * (X.shape[1] + 1) * X.itemsize <= _EPOCH_BUFFER_BYTES
+            dense = isinstance(X, np.ndarray)  # else sparse: each batch's rows are taken as is
+            epoch_buffer = dense and n * (X.shape[1] + 1) * X.itemsize <= _EPOCH_BUFFER_BYTES
             e = self._epoch_state = {"bs": bs, "n": n, "epoch_buffer": epoch_buffer, "ws": {}}
             for m in {bs, n % bs or bs}:
                 ws = build_slots(net.layers, m, net.dtype)
-                if not epoch_buffer:
+                if dense and not epoch_buffer:
                     ws[0].X = np.ones((m, X.shape[1] + ones), dtype=net.dtype)
                 e["ws"][m] = (ws, np.empty((m, net.n_outputs), dtype=net.dtype))
             if epoch_buffer:
@@ -525,9 +531,12 @@ class Trainer:
         if e["epoch_buffer"]:
             first.X = e["Xs"][start:stop]
         else:
-            X, order, Xb = self._data["X"], e["order"], first.X  # type: ignore[index]
-            rows = X[start:stop] if order is None else np.take(X, order[start:stop], axis=0)
-            Xb[:, : X.shape[1]] = rows
+            X, order = self._data["X"], e["order"]  # type: ignore[index]
+            if not isinstance(X, np.ndarray):  # sparse rows, multiplied by the first Dense
+                first.X = X[start:stop] if order is None else X[order[start:stop]]
+            else:
+                rows = X[start:stop] if order is None else np.take(X, order[start:stop], axis=0)
+                first.X[:, : X.shape[1]] = rows
         last: Slot = ws[-1]
         last.Y = last.out = Z = e["logits"][start:stop]
         Yb = e["Ys"][start:stop]
@@ -593,7 +602,11 @@ class Trainer:
             train_loss += sum(e["penalty"]) / e["n"]
         metric = self._metric(net.head(Z), Y) if self.config.metric else math.nan
         self.samples_seen += e["n"]
-        if not math.isfinite(train_loss) or not np.all(np.isfinite(net.params)):
+        self.last_loss = train_loss
+        if self._loss_scale is None and math.isfinite(train_loss):
+            self._loss_scale = max(abs(train_loss), 1.0)
+        grown = self._loss_scale is not None and train_loss > _DIVERGED * self._loss_scale
+        if not math.isfinite(train_loss) or grown or not np.all(np.isfinite(net.params)):
             self._diverged(train_loss)
             return False
         self._good_params[...] = net.params
@@ -631,7 +644,9 @@ class Trainer:
             h.best_epoch = self.epoch
             if cfg.early_stopping and cfg.restore_best:
                 self.best_params = net.params.copy()
-        new_lr = self.schedule(self.epoch, self.base_lr, self.optimizer.lr, monitored)
+        new_lr = self.schedule(
+            self.epoch, self.base_lr, self.optimizer.lr, monitored, samples_seen=self.samples_seen
+        )
         self.optimizer.lr = float(new_lr)
         if self._progress:
             self._progress.epoch_end(h, self.epoch, h.time[-1])
@@ -641,9 +656,13 @@ class Trainer:
             self._finish("callback")
             return False
         if self._stopping.wait > cfg.patience and (cfg.early_stopping or cfg.tol is not None):
-            if cfg.on_plateau is not None and cfg.on_plateau(self):
-                self.reset_patience()
-                return True
+            on_plateau = getattr(self.schedule, "on_plateau", None)
+            if on_plateau is not None:  # e.g. AdaptiveLR: a lower rate instead of stopping
+                lr = on_plateau(self.optimizer.lr)
+                if lr is not None:
+                    self.optimizer.lr = float(lr)
+                    self.reset_patience()
+                    return True
             self._finish("early_stopping" if cfg.early_stopping else "converged")
             return False
         lbfgs = isinstance(self.optimizer, LBFGS)  # SciPy counts its own iterations
@@ -674,8 +693,10 @@ class Trainer:
             if self.epoch
             else "the weights it started with"
         )
+        became = f"became {loss}" if not math.isfinite(loss) else (
+            f"grew to {loss:.3g}, over {_DIVERGED:.0e} times its first epoch's")  # fmt: skip
         msg = (
-            f"Training diverged in epoch {self.epoch + 1}: the loss became {loss} "
+            f"Training diverged in epoch {self.epoch + 1}: the loss {became} "
             f"(learning rate {lr:g}). Stopped, and kept {kept}. Lower the learning rate "
             f"(e.g. lr={lr / 10:g}), clip gradients (clip_norm=1.0), or standardise the inputs."
         )

@@ -85,5 +85,18 @@ def test_context_save_writes_a_png(tmp_path):
 def test_select_claims_rejects_unknown_ids(only):
     from mlpkit.experiments import select_claims
 
-    with pytest.raises(ValueError, match="C7,C11"):
+    with pytest.raises(ValueError, match="C7,(C11|D1)"):
         select_claims(only)
+
+
+def test_d_claims_draw_other_numbers_than_c_claims(tmp_path):
+    c2 = Context(tmp_path, quick=True, seed=0, claim_id="C2")
+    d2 = Context(tmp_path, quick=True, seed=0, claim_id="D2")
+    assert c2.state(0) != d2.state(0)
+
+
+def test_extra_seeds_draw_no_figures(tmp_path):
+    ctx = Context(tmp_path, quick=True, seed=1, claim_id="C1", save_figures=False)
+    fig, _ = ctx.figure()
+    rel = ctx.save(fig, "demo")
+    assert rel == "figures/C1_demo.png" and not (tmp_path / rel).exists()

@@ -26,7 +26,7 @@ from sklearn.utils.validation import (
 from ..activations import ACTIVATIONS, canonical_name
 from ..init import INITIALIZERS
 from ..network import MLP
-from ..optimizers import AdamW, Optimizer, RMSProp
+from ..optimizers import AdamW, RMSProp, SklearnAdam, SklearnSGD
 from ..schedules import SCHEDULES
 from ._fit import _FitMixin
 
@@ -37,81 +37,6 @@ _STOCHASTIC = ("sgd", "adam", "rmsprop", "adamw")
 _SOLVERS = ("lbfgs", *_STOCHASTIC)
 _INITS = ("auto", "sklearn", *INITIALIZERS)
 _ACTIVATION_NAMES = tuple(sorted(ACTIVATIONS))
-
-
-class _SklearnSGD(Optimizer):
-    """scikit-learn's SGD rule, with the learning rate inside the velocity.
-
-    :math:`v ← μ v - η g`; :math:`w ← w + v`, or with Nesterov's momentum
-    :math:`w ← w + μ v - η g` (Sutskever et al. 2013, as sklearn's ``SGDOptimizer``).
-    For a constant η this is the core's :class:`mlpkit.SGD` (``v_core = -v / η``); when η
-    changes (``"invscaling"``, ``"adaptive"``) the old velocity keeps its old step size,
-    as in scikit-learn.
-    """
-
-    name = "sklearn_sgd"
-    _state_arrays = ("velocity",)
-
-    def __init__(self, lr: float, momentum: float = 0.9, nesterov: bool = True):
-        super().__init__(lr)
-        self.momentum, self.nesterov = float(momentum), bool(nesterov)
-        self.velocity: Array | None = None
-
-    def hyperparams(self) -> dict[str, Any]:
-        return {"lr": self.lr, "momentum": self.momentum, "nesterov": self.nesterov}
-
-    def _update(self, w: Array, g: Array) -> None:
-        v, tmp = self.velocity, self._tmp
-        assert v is not None and tmp is not None
-        np.multiply(g, self.lr, out=tmp)  # tmp = η g
-        v *= self.momentum
-        v -= tmp  # v ← μ v - η g
-        if self.nesterov:
-            w -= tmp
-            tmp[...] = v
-            tmp *= self.momentum
-            w += tmp  # w ← w + μ v - η g
-        else:
-            w += v
-
-
-class _SklearnAdam(Optimizer):
-    """Adam as scikit-learn writes it (Kingma & Ba 2014, section 2's efficient form).
-
-    :math:`η_t = η \\sqrt{1 - β_2^t} / (1 - β_1^t)`, :math:`w ← w - η_t m / (\\sqrt{v} + ε)`:
-    ε is added to the uncorrected :math:`\\sqrt{v}`, where the core's :class:`mlpkit.Adam`
-    adds it to :math:`\\sqrt{\\hat v}` (the two differ only while v is tiny).
-    """
-
-    name = "sklearn_adam"
-    _state_arrays = ("m", "v")
-
-    def __init__(self, lr: float, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8):
-        super().__init__(lr)
-        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
-        self.m: Array | None = None
-        self.v: Array | None = None
-
-    def hyperparams(self) -> dict[str, Any]:
-        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
-
-    def _update(self, w: Array, g: Array) -> None:
-        m, v, tmp = self.m, self.v, self._tmp
-        assert m is not None and v is not None and tmp is not None
-        b1, b2, t = self.beta1, self.beta2, self.t
-        m *= b1
-        np.multiply(g, 1 - b1, out=tmp)
-        m += tmp  # m ← β1 m + (1 - β1) g
-        v *= b2
-        np.multiply(g, g, out=tmp)
-        tmp *= 1 - b2
-        v += tmp  # v ← β2 v + (1 - β2) g²
-        lr_t = self.lr * math.sqrt(1 - b2**t) / (1 - b1**t)
-        np.sqrt(v, out=tmp)
-        tmp += self.eps
-        np.divide(m, tmp, out=tmp)
-        tmp *= lr_t  # tmp = η_t m / (√v + ε)
-        w -= tmp
 
 
 def _activation_error(est: BaseEstimator, value: Any) -> InvalidParameterError:
@@ -187,6 +112,7 @@ class _BaseMLP(_FitMixin, BaseEstimator):
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
         tags.target_tags.multi_output = True
+        tags.input_tags.sparse = True  # CSR/CSC, multiplied by the first layer as they are
         return tags
 
     def __sklearn_is_fitted__(self) -> bool:
@@ -322,9 +248,9 @@ class _BaseMLP(_FitMixin, BaseEstimator):
     def _make_optimizer(self) -> Any:
         lr = float(self.learning_rate_init)
         if self.solver == "sgd":
-            return _SklearnSGD(lr, self.momentum, self.nesterovs_momentum)
+            return SklearnSGD(lr, self.momentum, self.nesterovs_momentum)
         if self.solver == "adam":
-            return _SklearnAdam(lr, self.beta_1, self.beta_2, self.epsilon)
+            return SklearnAdam(lr, self.beta_1, self.beta_2, self.epsilon)
         if self.solver == "adamw":
             return AdamW(lr=lr, beta1=self.beta_1, beta2=self.beta_2, eps=self.epsilon)
         return RMSProp(lr=lr, eps=self.epsilon)
@@ -332,8 +258,10 @@ class _BaseMLP(_FitMixin, BaseEstimator):
     # ------------------------------------------------------------------ predict
     def _check_X_predict(self, X: Any) -> Array:
         check_is_fitted(self)
-        X = validate_data(self, X, dtype=(np.float64, np.float32), reset=False)
-        return np.ascontiguousarray(X, dtype=self.net_.dtype)
+        X = validate_data(
+            self, X, accept_sparse=["csr", "csc"], dtype=(np.float64, np.float32), reset=False
+        )
+        return self.net_.check_input(X)
 
     def _forward(self, X: Any) -> Array:
         """Network outputs after the output head, shape (n_samples, n_outputs)."""
@@ -359,7 +287,7 @@ class _BaseMLP(_FitMixin, BaseEstimator):
         net = self.net_
         n_hidden = len(net.layer_sizes) - 2
         if n_hidden == 0:
-            return X.copy()
+            return X.copy() if isinstance(X, np.ndarray) else X.toarray()
         if not -n_hidden <= layer < n_hidden:
             raise ValueError(
                 f"layer={layer} is out of range: this network has {n_hidden} hidden layer(s), "
@@ -370,11 +298,7 @@ class _BaseMLP(_FitMixin, BaseEstimator):
         # k ends just before block k+1 (or the output Dense) begins.
         starts = [i for i, lay in enumerate(net.layers)
                   if type(lay).__name__ in ("Dense", "Residual")]  # fmt: skip
-        end = starts[layer + 1]
-        H = X
-        for lay in net.layers[:end]:
-            H = lay(H)
-        return np.array(H, copy=True)
+        return net.partial_forward(X, starts[layer + 1])
 
     def _score_predictions(self, A: Array, y: Array, sw: Array | None) -> float:
         raise NotImplementedError

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import copy
+import math
 import time
 import warnings
 from typing import Any
 
 import numpy as np
+from scipy import sparse
 from scipy.special import xlogy
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.model_selection import train_test_split
@@ -18,6 +20,7 @@ from sklearn.utils.validation import (
 
 from ..history import Callback, DivergenceWarning
 from ..optimizers import LBFGS
+from ..schedules import AdaptiveLR, InvScalingLR
 from ..training import Trainer
 
 Array = np.ndarray
@@ -35,7 +38,7 @@ class _FitMixin:
         first_pass = not hasattr(self, "net_") or (not self.warm_start and not incremental)
         X, Y, y_raw = self._validate_input(X, y, incremental, reset=first_pass)
         dtype = self._net_dtype(X) if first_pass else self.net_.dtype
-        X = np.ascontiguousarray(X, dtype=dtype)
+        X = _as_dtype(X, dtype)
         sw = None
         if sample_weight is not None:
             sw = _check_sample_weight(sample_weight, X, dtype=dtype, ensure_non_negative=True)
@@ -117,17 +120,23 @@ class _FitMixin:
     def _trainer(self, optimizer: Any, incremental: bool, **options: Any) -> Trainer:
         """The Trainer for one call of fit / partial_fit, configured with scikit-learn's
         rules; patience and the best weights carry over from a previous call."""
-        schedule = None if self.lr_schedule is None else copy.deepcopy(self.lr_schedule)
-        adaptive = self.learning_rate == "adaptive" and self.solver == "sgd"
+        schedule: Any = None if self.lr_schedule is None else copy.deepcopy(self.lr_schedule)
+        if schedule is None and self.solver == "sgd" and self.learning_rate != "constant":
+            schedule = (
+                InvScalingLR(self.power_t)
+                if self.learning_rate == "invscaling"
+                else _VerboseAdaptiveLR(self)
+            )
         trainer = Trainer(
             self.net_, optimizer, weight_decay=float(self.alpha) / 2, decay_per_sample=True,
             clip_norm=self.clip_norm, clip_value=self.clip_value, schedule=schedule,
             early_stopping=self.early_stopping, patience=self.n_iter_no_change, tol=self.tol,
             monitor="score" if self.early_stopping else "loss", report_loss=self._report_loss(),
-            on_plateau=self._adaptive_rate if adaptive else None, metric=False,
+            metric=False,
             callbacks=[self._hooks(incremental)], random_state=self._rng,
             n_threads=self.n_threads, **options,
         )  # fmt: skip
+        trainer.base_lr = float(self.learning_rate_init)  # invscaling's η0 on every call
         patience = getattr(self, "_patience", None)
         if patience is not None:
             trainer.patience_state = patience
@@ -161,7 +170,8 @@ class _FitMixin:
 
             def on_train_end(self, trainer: Trainer) -> None:
                 reason = trainer.stop_reason
-                if reason in ("converged", "early_stopping") and est.verbose:
+                adaptive = est.solver == "sgd" and est.learning_rate == "adaptive"
+                if reason in ("converged", "early_stopping") and est.verbose and not adaptive:
                     print(est.stall_message() + " Stopping.")
                 if reason == "max_epochs" and not incremental and est.solver != "lbfgs":
                     warnings.warn(
@@ -196,23 +206,6 @@ class _FitMixin:
             self.best_validation_score_ = trainer.best_loss
         else:
             self.best_loss_ = trainer.best_loss
-        if self.learning_rate == "invscaling" and self.solver == "sgd":
-            opt = trainer.optimizer
-            opt.lr = float(self.learning_rate_init) / (self.t_ + 1) ** self.power_t
-
-    def _adaptive_rate(self, trainer: Trainer) -> bool:
-        """scikit-learn's ``learning_rate="adaptive"``: when patience runs out, divide η
-        by 5 and go on, until η falls to 1e-6."""
-        opt = trainer.optimizer
-        msg = self.stall_message()
-        if opt.lr <= 1e-6:
-            if self.verbose:
-                print(msg + " Learning rate too small. Stopping.")
-            return False
-        opt.lr /= 5.0
-        if self.verbose:
-            print(msg + f" Setting learning rate to {opt.lr:f}")
-        return True
 
     def stall_message(self) -> str:
         """The message scikit-learn prints when patience runs out."""
@@ -272,10 +265,18 @@ class _FitMixin:
         """After training: keep patience for the next call; report divergence."""
         self._patience = trainer.patience_state
         if trainer.stop_reason == "diverged":
+            loss = trainer.last_loss
             msg = (
-                f"Training diverged at iteration {self.n_iter_ + 1}: the loss became not "
-                f"finite. Kept the last finite weights. Lower learning_rate_init (it is "
-                f"{self.learning_rate_init}), set clip_norm=1.0, or standardise X."
+                (
+                    "Solver produced non-finite parameter weights. The input data may contain "
+                    "large values and need to be preprocessed."
+                    if not math.isfinite(loss)
+                    else f"Solver diverged: the loss grew to {loss:.3g}."
+                )
+                + f" Training stopped at iteration {self.n_iter_ + 1} and kept the last "
+                f"finite weights. Standardise X (sklearn.preprocessing.StandardScaler), "
+                f"lower learning_rate_init (it is {self.learning_rate_init}) or set "
+                "clip_norm=1.0."
             )
             if not self.early_stopping:
                 raise ValueError(msg)
@@ -284,16 +285,16 @@ class _FitMixin:
 
     def _split(self, X: Array, Y: Array, y_raw: Array, sw: Array | None) -> list[Array]:
         """Hold out ``validation_fraction`` of the data as scikit-learn does: stratified
-        for binary classification, a plain random split otherwise."""
+        for binary classification (an error when a class has one member), a plain random
+        split otherwise."""
         seed = self._random_state
         arrays = [X, Y, y_raw] + ([] if sw is None else [sw])
-        stratify = Y if self._is_classifier and self.n_outputs_ == 1 else None
-        try:
-            return train_test_split(
-                *arrays, random_state=seed, test_size=self.validation_fraction, stratify=stratify
-            )
-        except ValueError:  # too few samples per class for a stratified split
-            return train_test_split(*arrays, random_state=seed, test_size=self.validation_fraction)
+        # scikit-learn stratifies on its boolean label matrix (its error messages show it).
+        stratify = Y.astype(bool) if self._is_classifier and self.n_outputs_ == 1 else None
+        # A class with a single member cannot be stratified: scikit-learn's error says so.
+        return train_test_split(
+            *arrays, random_state=seed, test_size=self.validation_fraction, stratify=stratify
+        )
 
     def _fit_lbfgs(self, X: Array, Y: Array, sw: Array | None) -> None:
         # SciPy's default ftol for L-BFGS-B, as scikit-learn leaves it.
@@ -331,3 +332,26 @@ class _FitMixin:
             per = report(per, Y)
         total = X.shape[0] if sw is None else float(sw.sum())
         return float(np.average(per, weights=sw)) + net.penalty(float(self.alpha) / (2 * total))
+
+
+def _as_dtype(X: Any, dtype: Any) -> Any:
+    """X in the network's dtype: C-contiguous when dense, CSR (never densified) when sparse."""
+    if isinstance(X, np.ndarray):
+        return np.ascontiguousarray(X, dtype=dtype)
+    return sparse.csr_array(X, dtype=dtype)
+
+
+class _VerboseAdaptiveLR(AdaptiveLR):
+    """AdaptiveLR printing scikit-learn's messages when the estimator is verbose."""
+
+    def __init__(self, est: Any):
+        super().__init__()
+        self._est = est
+
+    def on_plateau(self, current_lr: float) -> float | None:
+        lr = super().on_plateau(current_lr)
+        if self._est.verbose:
+            msg = self._est.stall_message()
+            print(msg + (" Learning rate too small. Stopping." if lr is None
+                         else f" Setting learning rate to {lr:f}"))  # fmt: skip
+        return lr

@@ -110,7 +110,7 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
         taking the estimator.
     n_threads : int or "auto", default="auto"
         BLAS threads while fitting; "auto" uses one unless a batch's largest matrix
-        product is big (:func:`mlpkit.training.blas_threads_for`). On a busy machine one
+        product is big (:func:`mlpkit.threads.blas_threads_for`). On a busy machine one
         thread is often fastest (docs/estimators.md).
     class_weight : dict, "balanced" or None, default=None
         Weights multiplied into ``sample_weight`` per class (not for multi-label).
@@ -214,7 +214,13 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
 
     def _validate_input(self, X: Any, y: Any, incremental: bool, reset: bool):
         X, y = validate_data(
-            self, X, y, multi_output=True, dtype=(np.float64, np.float32), reset=reset
+            self,
+            X,
+            y,
+            accept_sparse=["csr", "csc"],
+            multi_output=True,
+            dtype=(np.float64, np.float32),
+            reset=reset,
         )
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)
@@ -223,14 +229,6 @@ class MLPClassifier(ClassifierMixin, TransformerMixin, _BaseMLP):
             self._label_binarizer = LabelBinarizer()
             self._label_binarizer.fit(y)
             self.classes_ = self._label_binarizer.classes_
-            n_classes = len(self.classes_)
-            if self._label_binarizer.y_type_ != "multilabel-indicator" and n_classes < 2:
-                raise ValueError(
-                    f"y contains only one class ({np.asarray(self.classes_[0]).item()!r}); "
-                    "a classifier needs "
-                    "samples of at least 2 classes. Check how y was built or sampled "
-                    "(e.g. stratify the split)."
-                )
         else:
             classes = unique_labels(y)
             if self.warm_start and not incremental:

@@ -125,8 +125,8 @@ class MLPRegressor(RegressorMixin, TransformerMixin, _BaseMLP):
 
     def _validate_input(self, X: Any, y: Any, incremental: bool, reset: bool):
         X, y = validate_data(
-            self, X, y, multi_output=True, y_numeric=True, dtype=(np.float64, np.float32),
-            reset=reset,
+            self, X, y, accept_sparse=["csr", "csc"], multi_output=True, y_numeric=True,
+            dtype=(np.float64, np.float32), reset=reset,
         )  # fmt: skip
         if y.ndim == 2 and y.shape[1] == 1:
             y = column_or_1d(y, warn=True)

@@ -14,16 +14,18 @@ from typing import Any
 
 import numpy as np
 
-__all__ = ["SEED_FILES", "Claim", "Context", "Outcome", "linear_pieces_1d"]
+__all__ = [
+    "LECTURES",
+    "Claim",
+    "Context",
+    "Outcome",
+    "linear_pieces_1d",
+    "standardise",
+    "within_factor",
+]
 
-#: The lecture notes in ``shared/seeds/``, by their number.
-SEED_FILES = {
-    "000": "000_bac82be5cd221c95.txt",
-    "001": "001_f42be5f6a941f711.txt",
-    "002": "002_faddc60071a84987.txt",
-    "003": "003_49f477bb36313a88.txt",
-    "004": "004_aeda7e5899dfc394.txt",
-}
+#: The lectures a claim cites, by number, as docs/lectures.md names them.
+LECTURES = {"000": "L0", "001": "L1", "002": "L2", "003": "L3", "004": "L4"}
 
 
 @dataclasses.dataclass
@@ -47,6 +49,8 @@ class Outcome:
     note : str
         Why our numbers differ from the seed's even when the claim holds (different
         data, a different loss scale, a seed typo).
+    headline : dict of str to float
+        The few numbers whose spread across seeds the report prints (min, median, max).
     """
 
     values: dict[str, Any]
@@ -56,6 +60,7 @@ class Outcome:
     why: str = ""
     figures: list[str] = dataclasses.field(default_factory=list)
     note: str = ""
+    headline: dict[str, float] = dataclasses.field(default_factory=dict)
 
 
 @dataclasses.dataclass(frozen=True)
@@ -69,10 +74,15 @@ class Claim:
     seed_number: str
     lecture: str
     run: Callable[[Context], Outcome]
+    #: True when the verdict depends on training a network: such a claim must read
+    #: "differs" when training is disabled or the forward pass returns noise
+    #: (tests/experiments/test_verdicts_can_fail.py).
+    trains: bool = False
 
     @property
-    def seed_files(self) -> str:
-        return ", ".join(SEED_FILES[s] for s in self.seeds)
+    def lectures(self) -> str:
+        """The lectures that state the claim, e.g. "L2, L4" (see docs/lectures.md)."""
+        return ", ".join(LECTURES[s] for s in self.seeds)
 
 
 class Context:
@@ -89,14 +99,20 @@ class Context:
     claim_id : str
     """
 
-    def __init__(self, out_dir: Path, quick: bool, seed: int, claim_id: str):
+    def __init__(
+        self, out_dir: Path, quick: bool, seed: int, claim_id: str, save_figures: bool = True
+    ):
         self.out_dir = Path(out_dir)
         self.quick = bool(quick)
         self.seed = int(seed)
         self.claim_id = claim_id
+        self.save_figures = bool(save_figures)
         self.fig_dir = self.out_dir / "figures"
         self.fig_dir.mkdir(parents=True, exist_ok=True)
-        self._salt = int(claim_id.lstrip("C"))
+        # C claims keep their historical streams (salt = number); D claims are offset so
+        # that "D2" and "C2" draw different numbers.
+        number = int("".join(ch for ch in claim_id if ch.isdigit()) or 0)
+        self._salt = number + (1000 if claim_id.startswith("D") else 0)
 
     def pick(self, quick: Any, full: Any) -> Any:
         """``quick`` in a quick run, ``full`` otherwise."""
@@ -121,7 +137,8 @@ class Context:
     def save(self, fig: Any, name: str) -> str:
         """Write ``fig`` as ``figures/<claim>_<name>.png``; return the path relative to out_dir."""
         rel = f"figures/{self.claim_id}_{name}.png"
-        fig.savefig(self.out_dir / rel, dpi=90)
+        if self.save_figures:  # the extra seeds of a multi-seed run draw nothing
+            fig.savefig(self.out_dir / rel, dpi=90)
         return rel
 
 
@@ -203,7 +220,7 @@ def fit_best(
 
 
 def torch_like_init(net: Any, rng: np.random.Generator) -> Any:
-    """PyTorch's ``nn.Linear`` default, which seed 004's code uses: W and b uniform in
+    """PyTorch's ``nn.Linear`` default, which lecture L4's code uses: W and b uniform in
     ±1/√fan_in. Unlike He or Glorot with zero biases (every 1-D joint starts at x = 0,
     every 2-D hyperplane through the origin), it spreads the units over the input."""
     for W, b in zip(net.weights, net.biases):
@@ -228,10 +245,29 @@ def widen(net: Any, prev: Any | None) -> Any:
     return net
 
 
+def within_factor(ours: float, lecture: float, factor: float) -> bool:
+    """``lecture / factor <= ours <= lecture * factor`` (both positive)."""
+    return bool(ours > 0 and lecture / factor <= ours <= lecture * factor)
+
+
+def standardise(y: Any) -> tuple[np.ndarray, float, float]:
+    """``(y - mean) / std`` and the two constants: on these targets a constant predictor
+    has mean squared error 1, so a loss reads as a fraction of the target's variance."""
+    y = np.asarray(y, dtype=np.float64)
+    mu, sd = float(y.mean()), float(y.std())
+    return (y - mu) / sd, mu, sd
+
+
 def mse(a: Any, b: Any) -> float:
     a = np.asarray(a, dtype=np.float64).ravel()
     b = np.asarray(b, dtype=np.float64).ravel()
     return float(np.mean((a - b) ** 2))
+
+
+def scaled_predict(net: Any, centre: Any, half: Any) -> Callable[[Any], Any]:
+    """``P -> net.predict((P - centre) / half)``: a net trained on scaled inputs, queried
+    in the data's own coordinates (for pictures and boundary measures)."""
+    return lambda P: net.predict((np.asarray(P) - centre) / half)
 
 
 def decision_grid(bounds: tuple[tuple[float, float], tuple[float, float]], n: int = 200):

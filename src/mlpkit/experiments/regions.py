@@ -1,4 +1,4 @@
-"""Linear regions and parameter counts (seeds 000, 002, 004): C4 depth beats width per
+"""Linear regions and parameter counts (lectures L0, L2, L4): C4 depth beats width per
 parameter, C5 maximum numbers of regions, C6 parameter counts."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ._base import Context, Outcome, linear_pieces_1d, set_params
 
 
 def _net1() -> MLP:
-    """Seed 000's "network 1": a zig-zag y(x) with joints at 0, 1/3, 2/3 (slopes 3, -3, 3),
+    """Lecture L0's "network 1": a zig-zag y(x) with joints at 0, 1/3, 2/3 (slopes 3, -3, 3),
     mapping [0, 1] onto [0, 1] three times."""
     net = MLP([1, 3, 1], dtype=np.float64, random_state=0)
     return set_params(
@@ -168,7 +168,7 @@ def c5_max_regions(ctx: Context) -> Outcome:
         ok=ok,
         why=f"bounds {r_1:,} and 10^{exp}; params {p_1}, {p_10}",
         figures=[fig_path],
-        note="Seed 002 prints 161,501 (a typo: (10+1)^5 = 161,051) and 10^134 (the "
+        note="Lecture L2 prints 161,501 (a typo: (10+1)^5 = 161,051) and 10^134 (the "
         "textbook's errata: more than 10^40). Random networks make far fewer regions "
         "than the bound.",
     )
@@ -176,8 +176,8 @@ def c5_max_regions(ctx: Context) -> Outcome:
 
 # (description, layer sizes, residual, number printed in the seed, correct number)
 C6_CASES = [
-    ("1 layer, n=100 (seed 004)", [2, 100, 1], False, 401, 401),
-    ("2 layers 10/10 (seed 004)", [2, 10, 10, 1], False, 151, 151),
+    ("1 layer, n=100 (lecture L4)", [2, 100, 1], False, 401, 401),
+    ("2 layers 10/10 (lecture L4)", [2, 10, 10, 1], False, 151, 151),
     ("1 layer, 125 nodes", [2, 125, 1], False, 501, 501),
     ("2 layers, 20 nodes", [2, 20, 20, 1], False, 501, 501),
     ("3 layers, 14 nodes", [2, 14, 14, 14, 1], False, 477, 477),
@@ -191,7 +191,7 @@ C6_CASES = [
     ("MNIST-1D 4×63", [40, 63, 63, 63, 63, 10], False, 15139, 15319),
     ("5 layers × 10, 1 input", [1, 10, 10, 10, 10, 10, 1], False, 471, 471),
     ("5 layers × 50, 10 inputs", [10, 50, 50, 50, 50, 50, 1], False, 10801, 10801),
-    ("1-3-1 (seed 000)", [1, 3, 1], False, 10, 10),
+    ("1-3-1 (lecture L0)", [1, 3, 1], False, 10, 10),
 ]
 
 
@@ -255,6 +255,145 @@ def c6_counts(ctx: Context) -> Outcome:
             f"{r['network']}: counted {r['counted']}, seed {r['seed_prints']}" for r in mismatches
         ),
         figures=[fig_path],
-        note="Seed 002 prints 15,139 for the 4-layer MNIST-1D net; "
+        note="Lecture L2 prints 15,139 for the 4-layer MNIST-1D net; "
         "40·63+63 + 3·(63·63+63) + 63·10+10 = 15,319.",
+    )
+
+
+def d11_parameter_counts(ctx: Context) -> Outcome:
+    """D11: 3 inputs, 3 hidden units, 2 outputs = 20 parameters; a 784-16-16-10 net has
+    13,002 (lectures: L0 "Shallow neural networks", L4)."""
+    rows = []
+    for sizes, lecture in (([3, 3, 2], 20), ([784, 16, 16, 10], 13_002)):
+        net = MLP(sizes, random_state=0)
+        by_hand = sum(a * b + b for a, b in zip(sizes, sizes[1:]))
+        flat = int(net.params.size)
+        rows.append(
+            {"network": "-".join(map(str, sizes)), "lecture": lecture, "n_params": net.n_params,
+             "flat_vector": flat, "by_hand": by_hand}
+        )  # fmt: skip
+    fig, axes = ctx.figure(1, 1, width=5.0, height=1.6)
+    ax = axes[0, 0]
+    ax.set_axis_off()
+    ax.table(
+        cellText=[[r["network"], f"{r['lecture']:,}", f"{r['n_params']:,}"] for r in rows],
+        colLabels=["network", "lecture", "mlpkit"],
+        loc="center",
+    )
+    fig_path = ctx.save(fig, "counts")
+    ok = all(r["lecture"] == r["n_params"] == r["flat_vector"] == r["by_hand"] for r in rows)
+    return Outcome(
+        values={"rows": rows},
+        summary="; ".join(
+            f"{r['network']}: {r['n_params']:,} (lecture {r['lecture']:,})" for r in rows
+        ),  # fmt: skip
+        our_number=" and ".join(f"{r['n_params']:,}" for r in rows),
+        ok=ok,
+        why="; ".join(f"{r['network']}: {r['n_params']} vs {r['lecture']}" for r in rows),
+        figures=[fig_path],
+    )
+
+
+def _layers_2d(net: MLP, P: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """First-layer and second-layer on/off patterns (an integer per point) and the second
+    layer's pre-activation, computed from the net's weights: h1 = ReLU(P W1 + b1),
+    z2 = h1 W2 + b2."""
+    (W1, W2, _), (b1, b2, _) = net.weights, net.biases
+    H1 = np.maximum(P @ W1 + b1, 0)
+    Z2 = H1 @ W2 + b2
+    bits = 1 << np.arange(2)
+    return (H1 > 0).astype(np.int64) @ bits, (Z2 > 0).astype(np.int64) @ bits, Z2
+
+
+def _regions(pattern: np.ndarray, min_pixels: int = 20) -> int:
+    """Connected regions of equal activation pattern on a grid (8-connected; slivers of
+    fewer than ``min_pixels`` grid points, where two lines meet at a grid's resolution,
+    are not counted)."""
+    from scipy import ndimage
+
+    count = 0
+    for k in np.unique(pattern):
+        lab, m = ndimage.label(pattern == k, structure=np.ones((3, 3)))
+        sizes = np.bincount(lab.ravel())[1:]
+        count += int(np.sum(sizes >= min_pixels))
+    return count
+
+
+def d12_region_splitting(ctx: Context) -> Outcome:
+    """D12: in 2-D, one ReLU layer of two units draws two lines (at most 4 regions); a
+    second layer splits those regions along lines that bend only where they cross the
+    first layer's lines (lectures: L4 "Two layers: two hyperplanes", "Multi layer
+    perceptrons")."""
+    n = ctx.pick(300, 500)
+    g = np.linspace(-1, 1, n)
+    xx, yy = np.meshgrid(g, g)
+    P = np.column_stack([xx.ravel(), yy.ravel()])
+    rng = ctx.rng(0)
+    rows = []
+    example = None
+    for _ in range(ctx.pick(20, 60)):
+        net = MLP([2, 2, 2, 1], "relu", dtype=np.float64, random_state=0)
+        net.params = rng.normal(0, 1, net.n_params)
+        for b in net.biases:
+            b *= 0.5
+        p1, p2, Z2 = _layers_2d(net, P)
+        both = p1 * 4 + p2
+        one_layer = _regions(p1.reshape(n, n))
+        two_layers = _regions(both.reshape(n, n))
+        # Inside each first-layer region the second layer is affine in x: its
+        # pre-activation fits a plane there (so its zero set is a straight piece).
+        resid = 0.0
+        for k in np.unique(p1):
+            m = p1 == k
+            if m.sum() < 10:
+                continue
+            A = np.column_stack([P[m], np.ones(m.sum())])
+            coef, *_ = np.linalg.lstsq(A, Z2[m], rcond=None)
+            resid = max(resid, float(np.max(np.abs(A @ coef - Z2[m]))))
+        rows.append({"one_layer_regions": one_layer, "two_layer_regions": two_layers,
+                     "plane_residual": resid})  # fmt: skip
+        if example is None or two_layers > example[1]:
+            example = (net, two_layers, p1, both)
+
+    assert example is not None  # the loop ran at least once
+    net, _, p1, both = example
+    fig, axes = ctx.figure(2, 1, width=3.9, height=3.9)
+    for ax, pat, title in ((axes[0, 0], p1, "layer 1: two lines"),
+                           (axes[0, 1], both, "layer 2 splits each region")):  # fmt: skip
+        _, inv = np.unique(pat, return_inverse=True)
+        ax.imshow(inv.reshape(n, n), origin="lower", extent=(-1, 1, -1, 1), cmap="Pastel1")
+        ax.contour(xx, yy, p1.reshape(n, n), levels=np.unique(p1)[:-1] + 0.5, colors="k",
+                   linewidths=0.8)  # fmt: skip
+        ax.set_title(title, fontsize=10)
+    fig_path = ctx.save(fig, "region_splitting")
+
+    most1 = max(r["one_layer_regions"] for r in rows)
+    most2 = max(r["two_layer_regions"] for r in rows)
+    split = sum(r["two_layer_regions"] > r["one_layer_regions"] for r in rows)
+    resid = max(r["plane_residual"] for r in rows)
+    checks = {
+        "one layer of 2 units: at most 4 regions": most1 <= 4,
+        "a second layer splits regions in some nets (more than 4)": most2 > 4,
+        "never fewer regions with the second layer": all(
+            r["two_layer_regions"] >= r["one_layer_regions"] for r in rows
+        ),
+        "layer 2 is affine inside each layer-1 region (to 1e-9)": resid < 1e-9,
+    }
+    failed = [k for k, v in checks.items() if not v]
+    return Outcome(
+        values={
+            "nets": len(rows),
+            "max_one_layer_regions": most1,
+            "max_two_layer_regions": most2,
+            "nets_with_split_regions": split,
+            "max_plane_residual": resid,
+            "checks": checks,
+        },  # fmt: skip
+        summary=f"{len(rows)} random 2-2-2-1 ReLU nets: layer 1 makes at most {most1} regions, "
+        f"layers 1+2 up to {most2} ({split} nets split some region); layer 2 affine inside "
+        f"each layer-1 region to {resid:.1e}",
+        our_number=f"≤ {most1} → up to {most2} regions",
+        ok=not failed,
+        why="not: " + "; ".join(failed) if failed else "",
+        figures=[fig_path],
     )

@@ -1,9 +1,25 @@
-"""The 21 claims of SPEC.md section C, in order: what each seed says and which
-experiment tests it."""
+"""The claims, in order: C1-C21 (the lectures' main claims) and D1-D15 (further results
+of the notes): what each lecture says and which experiment tests it.
+
+D6 (the three mini-batch panels) is run as C16, which was rebuilt from those panels. D8
+(word2vec CBOW) lives in ``word2vec.py`` and is registered below when that module exists.
+"""
 
 from __future__ import annotations
 
-from . import behaviour, classification, digits, image, regions, representation, shallow
+import importlib
+import importlib.util
+
+from . import (
+    behaviour,
+    classification,
+    digits,
+    image,
+    kernels,
+    regions,
+    representation,
+    shallow,
+)
 from ._base import Claim
 
 CLAIMS: list[Claim] = [
@@ -32,6 +48,7 @@ CLAIMS: list[Claim] = [
         "give more joints and a closer fit. The universal approximation theorem promises "
         "arbitrary precision on a compact set — but not how many units it takes.",
         shallow.c2_universal,
+        trains=True,
     ),
     Claim(
         "C3",
@@ -92,6 +109,7 @@ CLAIMS: list[Claim] = [
         "the MLP optimises all n of them together, and bends the banana's boundary "
         "with few units. Logistic regression (one hyperplane) cannot.",
         classification.c7_banana,
+        trains=True,
     ),
     Claim(
         "C8",
@@ -104,6 +122,7 @@ CLAIMS: list[Claim] = [
         "that adds them one at a time has nothing to add. An MLP places all its "
         "hyperplanes together, and their combination carves out the tiles.",
         classification.c8_checkerboard,
+        trains=True,
     ),
     Claim(
         "C9",
@@ -117,6 +136,7 @@ CLAIMS: list[Claim] = [
         "the disc and no line separates them. A third dimension lets the disc be lifted "
         "out of the ring.",
         classification.c9_rings,
+        trains=True,
     ),
     Claim(
         "C10",
@@ -129,6 +149,7 @@ CLAIMS: list[Claim] = [
         "boundaries, so a few units in two layers describe what a single layer needs "
         "many units for.",
         classification.c10_two_layers,
+        trains=True,
     ),
     Claim(
         "C11",
@@ -142,6 +163,7 @@ CLAIMS: list[Claim] = [
         "same number of weights a second layer composes the first layer's pieces and "
         "does far better. A third layer helps less: diminishing returns.",
         image.c11_surface,
+        trains=True,
     ),
     Claim(
         "C12",
@@ -156,6 +178,7 @@ CLAIMS: list[Claim] = [
         "correction; tanh's smooth pieces suit a smooth image better than ReLU's planes "
         "on this small problem.",
         image.c12_interpolation,
+        trains=True,
     ),
     Claim(
         "C13",
@@ -167,6 +190,7 @@ CLAIMS: list[Claim] = [
         "784 inputs make the first layer dominate the weight count; a second hidden layer "
         "adds few weights and helps small networks; with more units one layer catches up.",
         digits.c13_mnist,
+        trains=True,
     ),
     Claim(
         "C14",
@@ -180,6 +204,7 @@ CLAIMS: list[Claim] = [
         "With random labels the nets must memorise; at the same number of parameters "
         "the deeper ones, with more linear regions per parameter, do it in fewer steps.",
         digits.c14_mnist1d,
+        trains=True,
     ),
     Claim(
         "C15",
@@ -191,6 +216,7 @@ CLAIMS: list[Claim] = [
         "BMI = weight / height² is non-linear in both inputs; eight hinged planes are "
         "enough to follow it closely over the adult range.",
         behaviour.c15_bmi,
+        trains=True,
     ),
     Claim(
         "C16",
@@ -203,6 +229,7 @@ CLAIMS: list[Claim] = [
         "loss, so single steps can go up; the noise also keeps the weights from "
         "settling into a fit of the training noise.",
         behaviour.c16_minibatch,
+        trains=True,
     ),
     Claim(
         "C17",
@@ -213,6 +240,7 @@ CLAIMS: list[Claim] = [
         "The penalty keeps weights small and the function smooth; too little overfits, "
         "too much underfits, and held-out data tell where between.",
         behaviour.c17_weight_decay,
+        trains=True,
     ),
     Claim(
         "C18",
@@ -223,6 +251,7 @@ CLAIMS: list[Claim] = [
         "Outside the training range nothing constrains the pieces: ReLU nets continue "
         "their last linear piece, tanh nets flatten out — neither follows the function.",
         behaviour.c18_extrapolation,
+        trains=True,
     ),
     Claim(
         "C19",
@@ -235,6 +264,7 @@ CLAIMS: list[Claim] = [
         "gradient shrinks geometrically towards the input. ReLU's derivative is 1 where "
         "active, and a residual connection adds an identity path for the gradient.",
         behaviour.c19_vanishing,
+        trains=True,
     ),
     Claim(
         "C20",
@@ -247,6 +277,7 @@ CLAIMS: list[Claim] = [
         "A linear layer rotates, scales and reflects; adding an activation bends the "
         "grid, and the last (linear) layer only has to draw a line in the warped space.",
         representation.c20_svd_warp,
+        trains=True,
     ),
     Claim(
         "C21",
@@ -260,5 +291,177 @@ CLAIMS: list[Claim] = [
         representation.c21_peaks,
     ),
 ]
+
+CLAIMS += [
+    Claim(
+        "D1",
+        "RBF SVM (γ = 200) vs one and two hidden layers on random points",
+        ("004",),
+        "“Randomly distributed points and RBF kernels: Rbf, γ = 200; n=100, 72%; n=400, "
+        "77%; n=1600, 79%” … one hidden layer, two hidden layers: “The two layer networks "
+        "converge faster and better”.",
+        "72 %, 77 %, 79 %",
+        "An RBF kernel with γ = 200 is a bump of width about 0.05: it needs many points to "
+        "pave an intricate boundary. A second hidden layer composes the first layer's "
+        "hyperplanes, and with few weights reaches a lower loss sooner.",
+        kernels.d1_rbf_points,
+        trains=True,
+    ),
+    Claim(
+        "D2",
+        "Second node-count series: 2.61e-01, 2.51e-04, 3.07e-07",
+        ("004",),
+        "“2 nodes -> loss 2.61e-01; 3 nodes -> loss 2.51e-04; 4 nodes -> loss 3.07e-07. "
+        "The more nodes the more accurate the approximation.”",
+        "2.61e-01, 2.51e-04, 3.07e-07",
+        "When the target is itself a small sigmoid network, one node more than it needs "
+        "fits it exactly: the loss falls by orders of magnitude, not by a constant factor.",
+        shallow.d2_second_series,
+        trains=True,
+    ),
+    Claim(
+        "D3",
+        "A third layer: diminishing returns",
+        ("004",),
+        "“3 Layers: 15 nodes -> loss 5.93e-02, 541 weights; 3 Layers: 19 nodes -> loss "
+        "4.38e-02, 837 weights … the difference is less striking. Diminishing returns?”",
+        "5.93e-02 (541 w), 4.38e-02 (837 w)",
+        "Once the net composes enough pieces for the surface, more weights in the same "
+        "shape buy less and less.",
+        image.d3_third_layer,
+        trains=True,
+    ),
+    Claim(
+        "D4",
+        "Second ResNet and tanh/ReLU slides",
+        ("004",),
+        "“MLP 10/20/10: 471 weights, loss 1.95e-02. Resnet 10/20/10/10: 581 weights, loss "
+        "1.36e-2 … Relatively small improvement in this case”; “tanh, loss 1.95e-02 … "
+        "relu, loss 7.21e-2”; “Networks can behave very differently for small and large "
+        "problems!”",
+        "1.95e-02 / 1.36e-02 / 7.21e-02",
+        "The same comparison after more training: the residual bypass still helps a "
+        "little, and on this small smooth image tanh still beats ReLU.",
+        image.d4_second_series,
+        trains=True,
+    ),
+    Claim(
+        "D5",
+        "Loss curves by depth and activation",
+        ("004",),
+        "Legend: “Blue line: Tanh, 1 layers; Red line: Tanh, 2 layers; Green line: Tanh, 3 "
+        "layers; Black line: ReLU, 3 layers; Green 'x': Tanh, 4 layers” → “Tanh works better "
+        "than ReLU in this case”.",
+        "(curves, no numbers)",
+        "Deeper tanh nets reach lower losses on the image; ReLU's flat pieces fit a smooth "
+        "surface less well at this size.",
+        image.d5_loss_curves,
+        trains=True,
+    ),
+    Claim(
+        "D7",
+        "SVM vs MLP on MNIST",
+        ("004",),
+        "“50'000 training pairs …, 10'000 validation pairs, and 5'000 testing pairs”; "
+        "“SVM: 98.6 … Around 2005, SVMs were often felt to be superior to neural nets. This "
+        "is no longer the case …”",
+        "SVM 98.6",
+        "Both build a high-dimensional feature vector and a linear classifier on it; the "
+        "MLP learns its features instead of fixing them with a kernel, and with modern "
+        "training it matches or beats the SVM.",
+        kernels.d7_svm_vs_mlp,
+        trains=True,
+    ),
+    Claim(
+        "D9",
+        "Exploding gradients and gradient clipping",
+        ("004",),
+        "“If the δ_i become large in several consecutive layers, their product can become "
+        "exponentially large —> Exploding gradients. The problem can be mitigated by using "
+        "ReLU, clipping the gradients, …”",
+        "(no number)",
+        "Backpropagation multiplies by each layer's weights on the way down; weights that "
+        "amplify compound exponentially with depth. Clipping bounds the step, so one huge "
+        "gradient cannot throw the weights away.",
+        behaviour.d9_exploding,
+        trains=True,
+    ),
+    Claim(
+        "D10",
+        "A 1-4-2 network's outputs share its joints",
+        ("000", "002"),
+        "“1 input, 4 hidden units, 2 outputs”: y1 = φ10 + Σ φ1d hd, y2 = φ20 + Σ φ2d hd.",
+        "(same joints)",
+        "Both outputs are weighted sums of the same four hinged units, so both can only "
+        "bend where a unit switches on: at the same joints, with different slopes.",
+        shallow.d10_shared_joints,
+        trains=True,
+    ),
+    Claim(
+        "D11",
+        "Parameter counts: 20 and 13,002",
+        ("000", "004"),
+        "3 inputs, 3 hidden units, 2 outputs: 20 parameters; a 784-16-16-10 network: 13,002.",
+        "20; 13,002",
+        "Each layer has n_in · n_out weights and n_out biases: 3·3+3 + 3·2+2 = 20; "
+        "784·16+16 + 16·16+16 + 16·10+10 = 13,002.",
+        regions.d11_parameter_counts,
+    ),
+    Claim(
+        "D12",
+        "Two layers split the first layer's regions",
+        ("004", "000"),
+        "“One layer: two hyperplanes” / “Two layers: two hyperplanes”: “Each region created "
+        "by a layer is split into smaller regions: their boundaries are correlated in a "
+        "complex way”; composing networks in 2D.",
+        "(pictures)",
+        "Inside each region of the first layer the second layer is affine, so its "
+        "boundaries are straight there and bend only on the first layer's lines: every "
+        "region can be cut again.",
+        regions.d12_region_splitting,
+    ),
+    Claim(
+        "D13",
+        "ReLU(Sx) and tanh(Sx) warping at two scales",
+        ("002",),
+        "“ReLU(Sx) activation function with two different scale factors S”; “tanh(Sx) "
+        "activation function with two different scale factors S”.",
+        "(pictures)",
+        "ReLU is positively homogeneous, so the scale only resizes its fold onto the "
+        "positive quadrant; tanh is nearly the identity near 0 and saturates far from it, "
+        "so small S barely bends the grid and large S pushes it into the corners.",
+        representation.d13_warping,
+    ),
+    Claim(
+        "D14",
+        "Optimiser paths: SGD, momentum, Nesterov, RMSProp, Adam",
+        ("003",),
+        "“Modern SGD variants” (animations of SGD, momentum, NAG, Adagrad, Adadelta, "
+        "RMSprop on test surfaces).",
+        "(animations)",
+        "In a narrow valley plain gradient descent zig-zags across and crawls along; "
+        "momentum accumulates the consistent direction, Nesterov looks ahead before "
+        "stepping, RMSProp and Adam rescale each coordinate by its gradient size.",
+        behaviour.d14_optimiser_paths,
+    ),
+    Claim(
+        "D15",
+        "Linear layers collapse, shown by training",
+        ("001",),
+        "Linear layers without activations: W = W2 W1, b = W2 b1 + b2 — a deep linear net "
+        "is one linear layer.",
+        "(no number)",
+        "Without an activation the composition of affine maps is affine, so depth adds "
+        "nothing: the trained 4-layer linear net draws one line, like logistic regression.",
+        behaviour.d15_linear_collapse,
+        trains=True,
+    ),
+]
+
+# D8, word2vec CBOW: its own module (``word2vec.py``, exposing ``CLAIM``), added by a
+# separate change and registered here, between D7 and D9, when it is present.
+if importlib.util.find_spec(f"{__package__}.word2vec") is not None:
+    _word2vec = importlib.import_module(f"{__package__}.word2vec")
+    CLAIMS.insert(next(i for i, c in enumerate(CLAIMS) if c.id == "D9"), _word2vec.CLAIM)
 
 BY_ID = {c.id: c for c in CLAIMS}

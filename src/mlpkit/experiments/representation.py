@@ -1,4 +1,4 @@
-"""The representation view and composition (seeds 002, 004): C20 SVD of a linear layer
+"""The representation view and composition (lectures L2, L4): C20 SVD of a linear layer
 and a 2-2-1 net that warps space, C21 peaks of composed functions."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from ..analysis import count_peaks, layer_svd
 from ..network import MLP
 from ._base import Context, Outcome, fit_best, set_params
 
-#: Seed 002's linear layer Θ and its printed SVD Θ = U S Vᵀ.
+#: Lecture L2's linear layer Θ and its printed SVD Θ = U S Vᵀ.
 THETA = np.array([[0.19, 1.84], [-0.97, -0.93]])
 SEED_U = np.array([[0.83, -0.55], [-0.55, -0.83]])
 SEED_S = np.array([2.17, 0.74])
@@ -48,8 +48,9 @@ def c20_svd_warp(ctx: Context) -> Outcome:
         weight_decay=1e-4,
         metric=False,
     )
-    H = np.tanh(X @ net.weights[0] + net.biases[0])
+    H = net.hidden(X)[-2]  # the engine's own hidden units a[Ω0 x + β0]: the last layer's input
     hidden = float(LogisticRegression(C=1e4).fit(H, y).score(H, y))
+    net_acc = float(net.score(X, y))  # the net's last (linear) layer draws that line
 
     fig, axes = ctx.figure(4, 1, width=3.4, height=3.4)
     circle = np.stack(
@@ -96,7 +97,7 @@ def c20_svd_warp(ctx: Context) -> Outcome:
     # The seed prints Θ rounded to two decimals; from the rounded Θ, s1 = 2.162, so allow
     # one unit in the last printed digit.
     svd_ok = bool(np.all(np.abs(S - SEED_S) <= 0.011)) and err_u <= 0.011 and err_v <= 0.011
-    ok = svd_ok and hidden >= 0.99 and raw < 0.95
+    ok = svd_ok and hidden >= 0.99 and net_acc >= 0.99 and raw < 0.95
     return Outcome(
         values={
             "singular_values": S,
@@ -106,12 +107,14 @@ def c20_svd_warp(ctx: Context) -> Outcome:
             "max_err_Vt": err_v,
             "linear_accuracy_input": raw,
             "linear_accuracy_hidden": hidden,
+            "net_accuracy": net_acc,
         },
         summary=f"singular values {S[0]:.2f}, {S[1]:.2f}; a linear classifier scores "
         f"{raw:.0%} on the inputs and {hidden:.0%} on the 2-2-1 net's hidden units",
         our_number=f"{S[0]:.2f}, {S[1]:.2f}; separable {hidden:.0%}",
         ok=bool(ok),
-        why=f"SVD match {svd_ok}, linear accuracy {raw:.0%} → {hidden:.0%}",
+        why=f"SVD match {svd_ok}, linear accuracy {raw:.0%} → {hidden:.0%}, the net itself "
+        f"{net_acc:.0%}",
         figures=[fig_path],
         note="The seed prints Θ rounded to two decimals; the rounded matrix has s1 = "
         f"{S[0]:.3f}, which rounds to {S[0]:.2f} rather than the seed's 2.17 (computed from "
@@ -187,4 +190,61 @@ def c21_peaks(ctx: Context) -> Outcome:
             for r in rows
         ),
         figures=[fig_path],
+    )
+
+
+def d13_warping(ctx: Context) -> Outcome:
+    """D13: the grid warped by ReLU(Sx) and tanh(Sx) at two scale factors S (lectures: L2
+    "The representation view")."""
+    from ..activations import get_activation
+
+    g = np.linspace(-1, 1, 21)
+    xx, yy = np.meshgrid(g, g)
+    P = np.column_stack([xx.ravel(), yy.ravel()])
+    relu, tanh = get_activation("relu"), get_activation("tanh")
+    scales = (0.3, 8.0)
+    warped = {(name, s): act(s * P) for name, act in (("ReLU", relu), ("tanh", tanh))
+              for s in scales}  # fmt: skip
+
+    fig, axes = ctx.figure(4, 1, width=3.0, height=3.0)
+    for ax, ((name, s), H) in zip(axes[0], warped.items()):
+        G = H.reshape(21, 21, 2)
+        for i in range(21):
+            ax.plot(G[i, :, 0], G[i, :, 1], c="#1f5fa8", lw=0.5)
+            ax.plot(G[:, i, 0], G[:, i, 1], c="#c2452d", lw=0.5)
+        ax.set_title(f"{name}(S x), S = {s:g}", fontsize=10)
+        ax.set_aspect("equal")
+    fig_path = ctx.save(fig, "warping")
+
+    small, large = scales
+    # ReLU is positively homogeneous: ReLU(Sx) = S ReLU(x), so S only rescales the picture.
+    relu_same = float(np.max(np.abs(warped["ReLU", large] / large - warped["ReLU", small] / small)))
+    # tanh is close to the identity near 0 (small S) and saturates for large S.
+    lin_err = float(np.max(np.abs(warped["tanh", small] - small * P)) / small)
+    saturated = float(np.mean(np.all(np.abs(warped["tanh", large]) > 0.95, axis=1)))
+    folded = float(np.mean(np.any(warped["ReLU", small] == 0, axis=1)))
+    checks = {
+        "ReLU: the two scales give the same shape (to 1e-12)": relu_same < 1e-12,
+        "ReLU folds 3 of 4 quadrants onto the axes": abs(folded - 0.75) < 0.1,
+        "tanh, small S: within 4 % of linear": lin_err < 0.04,
+        "tanh, large S: most points pushed into the corners": saturated > 0.5,
+    }
+    failed = [k for k, v in checks.items() if not v]
+    return Outcome(
+        values={
+            "scales": scales,
+            "relu_shape_difference": relu_same,
+            "tanh_small_relative_nonlinearity": lin_err,
+            "tanh_large_fraction_saturated": saturated,
+            "relu_fraction_folded": folded,
+            "checks": checks,
+        },  # fmt: skip
+        summary=f"ReLU: same shape at S = {small:g} and {large:g} ({relu_same:.0e}); tanh: "
+        f"{lin_err:.1%} from linear at S = {small:g}, {saturated:.0%} of points saturated "
+        f"at S = {large:g}",
+        our_number=f"tanh {lin_err:.1%} / {saturated:.0%}",
+        ok=not failed,
+        why="not: " + "; ".join(failed) if failed else "",
+        figures=[fig_path],
+        note="The lecture shows the pictures without numbers; S is a scalar here (0.3 and 8).",
     )

@@ -101,7 +101,8 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``mlpkit sweep``; errors are the CLI's one-line ``CLIError``."""
-    from ..cli import CLIError, load_data
+    from ..cli import CLIError
+    from ..datasets.files import load_data
     from .driver import Sweep
     from .space import SweepError
 

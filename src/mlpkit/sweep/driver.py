@@ -92,9 +92,9 @@ class SweepResult:
 
 def _infer_task(X: np.ndarray, y: np.ndarray, task: str, known: str | None) -> str:
     # The CLI's rule, so that `mlpkit train` and `mlpkit sweep` agree on a file.
-    from ..cli import Data, _infer_task
+    from ..datasets.files import Data, infer_task
 
-    return _infer_task(Data(X, y, "data", [], task=known), task)
+    return infer_task(Data(X, y, "data", [], task=known), task)
 
 
 class Sweep:
