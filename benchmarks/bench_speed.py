@@ -20,7 +20,7 @@ How it is timed:
 
 * In ONE process and interleaved: each repetition runs every library once (mlpkit,
   PyTorch, scikit-learn, the GEMM-only bound), rotating the order, with a pause between
-  runs so OpenBLAS's spinning worker threads settle (GOTCHAS.md); for the toy net,
+  runs so OpenBLAS's spinning worker threads settle (docs/machine.md); for the toy net,
   whose runs last milliseconds, one untimed epoch follows the pause. Each run trains
   ``epochs`` epochs on a model that persists across repetitions (warm caches, warm
   optimizer state); its time / epochs is one sample; the tables show the median, the

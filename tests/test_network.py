@@ -11,9 +11,9 @@ from mlpkit import MLP, parameter_count
 from mlpkit.analysis import check_gradients
 
 
-# --------------------------------------------------------------------- seed 001's code
+# --------------------------------------------------------------------- lecture L1's code
 def gradient_descent_step(X, Y, W0, b0, W1, b1, learning_rate):
-    """Copied verbatim from seed 001 ("MLP - Gradient Descent"). W is (out, in) there."""
+    """Copied verbatim from lecture L1 ("MLP - Gradient Descent"). W is (out, in) there."""
     H_ = np.matmul(X, np.transpose(W0)) + b0
     H = np.maximum(H_, 0)
     Y_ = np.matmul(H, np.transpose(W1)) + b1
@@ -35,7 +35,7 @@ def gradient_descent_step(X, Y, W0, b0, W1, b1, learning_rate):
 
 
 def test_one_gradient_descent_step_equals_seed_001(rng):
-    # Seed 001's BMI network: 2 inputs, 8 ReLU units, 1 output, mean squared error / 2.
+    # Lecture L1's BMI network: 2 inputs, 8 ReLU units, 1 output, mean squared error / 2.
     net = MLP([2, 8, 1], activation="relu", dtype=np.float64, random_state=0)
     X = rng.normal(size=(32, 2))
     Y = rng.normal(size=(32, 1))
@@ -50,7 +50,7 @@ def test_one_gradient_descent_step_equals_seed_001(rng):
 
 
 def test_seed_004_tanh_recursion_gives_the_engines_gradients(rng):
-    """Seed 004: G_l = F - Y, dL/dW_l = A_lᵀ G_l, dL/db_l = 1ᵀ G_l,
+    """Lecture L4: G_l = F - Y, dL/dW_l = A_lᵀ G_l, dL/db_l = 1ᵀ G_l,
     G_{l-1} = (1 - A_l ⊙ A_l) ⊙ (G_l W_lᵀ), for L = 1/2 Σ (F - Y)²."""
     net = MLP([3, 5, 4, 2], activation="tanh", loss="sum_squared_error", dtype=np.float64,
               random_state=1)  # fmt: skip
@@ -76,22 +76,22 @@ def test_seed_004_tanh_recursion_gives_the_engines_gradients(rng):
 @pytest.mark.parametrize(
     ("sizes", "residual", "expected", "where"),
     [
-        ([1, 3, 1], False, 10, "seed 000: 1-3-1"),
-        ([2, 100, 1], False, 401, "seed 004: one layer n=100"),
-        ([2, 10, 10, 1], False, 151, "seed 004: two layers 10/10"),
-        ([2, 125, 1], False, 501, "seed 004: image, 1 layer 125"),
-        ([2, 20, 20, 1], False, 501, "seed 004: image, 2 layers 20"),
-        ([2, 14, 14, 14, 1], False, 477, "seed 004: 3 layers 14"),
-        ([2, 15, 15, 15, 1], False, 541, "seed 004: 3 layers 15"),
-        ([2, 19, 19, 19, 1], False, 837, "seed 004: 3 layers 19"),
-        ([2, 10, 20, 10, 1], False, 471, "seed 004: MLP 10/20/10"),
-        ([2, 10, 20, 10, 10, 1], True, 581, "seed 004: ResNet 10/20/10/10"),
-        ([40, 298, 10], False, 15208, "seed 002: MNIST-1D 1 layer"),
-        ([40, 100, 100, 10], False, 15210, "seed 002: MNIST-1D 2 layers"),
-        ([40, 75, 75, 75, 10], False, 15235, "seed 002: MNIST-1D 3 layers"),
-        ([40, 63, 63, 63, 63, 10], False, 15319, "seed 002 erratum: 15,319 not 15,139"),
-        ([10, 50, 50, 50, 50, 50, 1], False, 10801, "seed 002: 5 x 50, 10 inputs"),
-        ([1, 10, 10, 10, 10, 10, 1], False, 471, "seed 002: 5 x 10, 1 input"),
+        ([1, 3, 1], False, 10, "lecture L0: 1-3-1"),
+        ([2, 100, 1], False, 401, "lecture L4: one layer n=100"),
+        ([2, 10, 10, 1], False, 151, "lecture L4: two layers 10/10"),
+        ([2, 125, 1], False, 501, "lecture L4: image, 1 layer 125"),
+        ([2, 20, 20, 1], False, 501, "lecture L4: image, 2 layers 20"),
+        ([2, 14, 14, 14, 1], False, 477, "lecture L4: 3 layers 14"),
+        ([2, 15, 15, 15, 1], False, 541, "lecture L4: 3 layers 15"),
+        ([2, 19, 19, 19, 1], False, 837, "lecture L4: 3 layers 19"),
+        ([2, 10, 20, 10, 1], False, 471, "lecture L4: MLP 10/20/10"),
+        ([2, 10, 20, 10, 10, 1], True, 581, "lecture L4: ResNet 10/20/10/10"),
+        ([40, 298, 10], False, 15208, "lecture L2: MNIST-1D 1 layer"),
+        ([40, 100, 100, 10], False, 15210, "lecture L2: MNIST-1D 2 layers"),
+        ([40, 75, 75, 75, 10], False, 15235, "lecture L2: MNIST-1D 3 layers"),
+        ([40, 63, 63, 63, 63, 10], False, 15319, "lecture L2 erratum: 15,319 not 15,139"),
+        ([10, 50, 50, 50, 50, 50, 1], False, 10801, "lecture L2: 5 x 50, 10 inputs"),
+        ([1, 10, 10, 10, 10, 10, 1], False, 471, "lecture L2: 5 x 10, 1 input"),
     ],
 )
 def test_parameter_counts_equal_the_lectures(sizes, residual, expected, where):
@@ -112,7 +112,7 @@ def test_weights_and_biases_are_views_into_one_flat_vector():
     net = MLP([3, 4, 2], random_state=0)
     w = net.params
     assert net.weights[0].shape == (3, 4) and net.biases[1].shape == (2,)
-    # Layout [W0 | b0 | W1 | b1] (seed 004's compact notation).
+    # Layout [W0 | b0 | W1 | b1] (lecture L4's compact notation).
     np.testing.assert_array_equal(w[:12], net.weights[0].ravel())
     np.testing.assert_array_equal(w[12:16], net.biases[0])
     np.testing.assert_array_equal(w[16:24], net.weights[1].ravel())
@@ -135,10 +135,10 @@ def test_gradient_has_the_same_layout(rng):
 
 
 def test_stacked_linear_layers_collapse_to_one(rng):
-    """Seed 001: y = W2 (W1 x + b1) + b2 = W x + b with W = W2 W1, b = W2 b1 + b2."""
+    """Lecture L1: y = W2 (W1 x + b1) + b2 = W x + b with W = W2 W1, b = W2 b1 + b2."""
     net = MLP([4, 6, 3], activation="identity", dtype=np.float64, random_state=0)
     net.params = rng.normal(size=net.n_params)
-    # Column-vector form of seed 001: W_k = weights[k].T.
+    # Column-vector form of lecture L1: W_k = weights[k].T.
     W1, b1 = net.weights[0].T, net.biases[0]
     W2, b2 = net.weights[1].T, net.biases[1]
     W, b = W2 @ W1, W2 @ b1 + b2

@@ -50,7 +50,7 @@ def _step(opt, w=W0, g=G, n=1):
 
 
 def test_gradient_descent_step_by_hand():
-    # Seed 004: w ← w - η ∇f.
+    # Lecture L4: w ← w - η ∇f.
     np.testing.assert_allclose(_step(SGD(lr=0.1)), [0.99, -1.97, 0.3])
 
 
@@ -73,7 +73,7 @@ def test_rmsprop_step_by_hand():
 
 
 def test_adam_first_step_is_lr_times_sign_thanks_to_bias_correction():
-    # Seed 004 defaults. t = 1: m̂ = g, v̂ = g², so the step is α g / (|g| + ε) ≈ α sign(g).
+    # Lecture L4 defaults. t = 1: m̂ = g, v̂ = g², so the step is α g / (|g| + ε) ≈ α sign(g).
     opt = Adam()
     assert (opt.lr, opt.beta1, opt.beta2, opt.eps) == (0.001, 0.9, 0.999, 1e-8)
     w = _step(opt)

@@ -25,14 +25,14 @@ def test_xor_is_solved(optimizer):
 
 
 def test_a_linear_model_cannot_solve_xor():
-    # Seed 001: without activations every depth collapses to one linear layer.
+    # Lecture L1: without activations every depth collapses to one linear layer.
     net = MLP([2, 8, 8, 2], activation="identity", output="softmax", random_state=0)
     net.fit(XOR_X, XOR_Y, lr=0.05, epochs=300, batch_size=None)
     assert net.score(XOR_X, XOR_Y) <= 0.75
 
 
 def test_error_shrinks_as_hidden_units_are_added():
-    """Universal approximation (seed 000): more hidden units, smaller error."""
+    """Universal approximation (lecture L0): more hidden units, smaller error."""
     x = np.linspace(-1, 1, 200).reshape(-1, 1)
     y = np.sin(3 * np.pi * x) * np.exp(-x * x)
     errors = []

@@ -15,7 +15,7 @@ A model file is a `safetensors <https://huggingface.co/docs/safetensors>`_ file:
 
 Loading parses an 8-byte length, a JSON header and raw little-endian arrays: nothing is
 unpickled and no code from the file ever runs (``np.load(allow_pickle=True)`` or
-``torch.load`` without ``weights_only`` would run a crafted file's code; GOTCHAS.md).
+``torch.load`` without ``weights_only`` would run a crafted file's code; docs/machine.md).
 
 A checkpoint is the same file with ``kind="checkpoint"``, plus everything
 :meth:`mlpkit.training.Trainer.state_dict` returns: the optimizer's state arrays as

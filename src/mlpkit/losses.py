@@ -2,14 +2,14 @@
 
 A network's last Dense layer produces logits ``Z`` of shape (n_samples, n_outputs);
 the output head turns them into predictions ``A`` and the loss compares ``A`` with
-the targets ``Y``. Each loss has a *canonical* head (seed 004, "Binary case" and
+the targets ``Y``. Each loss has a *canonical* head (lecture L4, "Binary case" and
 "Multi-class case"):
 
 ==========================  ==============  ===============================================
 loss                        canonical head  gradient w.r.t. the logits
 ==========================  ==============  ===============================================
-``squared_error``           ``identity``    dZ = (A - Y) / n     (seed 001, ``delta_Y / n``)
-``sum_squared_error``       ``identity``    dZ = A - Y           (seed 004, ``G_l = F - Y``)
+``squared_error``           ``identity``    dZ = (A - Y) / n     (lecture L1, ``delta_Y / n``)
+``sum_squared_error``       ``identity``    dZ = A - Y           (lecture L3, ``G_l = F - Y``)
 ``binary_cross_entropy``    ``logistic``    dZ = (σ(Z) - Y) / n
 ``cross_entropy``           ``softmax``     dZ = (softmax(Z) - Y) / n
 ``poisson``                 ``exp``         dZ = (exp(Z) - Y) / n
@@ -129,7 +129,7 @@ class Loss:
     canonical_output : str
         The head for which the logits' gradient is computed in closed form.
     reduction : {"mean", "sum"}
-        Mean over samples (the default everywhere) or plain sum (seed 004's ½ Σ).
+        Mean over samples (the default everywhere) or plain sum (lecture L3's ½ Σ).
     delta : float
         Huber's threshold.
     """

@@ -3,13 +3,13 @@
 (One concept, kept whole: the MLP class and the few helpers that check and describe
 its layer list; split, one object's methods would be scattered over files.)
 
-Seed 002's deep network, batch-first as in seed 004::
+Lecture L2's deep network, batch-first as in lecture L4::
 
     h_1 = a[β_0 + Ω_0 x]          H_1 = a(X W_0 + b_0)
     h_k = a[β_{k-1} + Ω_{k-1} h_{k-1}]   ↔   H_k = a(H_{k-1} W_{k-1} + b_{k-1})
     y   = β_K + Ω_K h_K           Y = head(H_K W_K + b_K)
 
-All parameters live in one vector ``w = [W_0 | b_0 | W_1 | b_1 | ...]`` (seed 004's
+All parameters live in one vector ``w = [W_0 | b_0 | W_1 | b_1 | ...]`` (lecture L4's
 compact notation); ``net.weights[k]`` and ``net.biases[k]`` are views into it, and
 the gradient is a flat vector with the same layout.
 """
@@ -83,7 +83,7 @@ class MLP:
     Parameters
     ----------
     layer_sizes : sequence of int
-        ``[n_inputs, D_1, ..., D_K, n_outputs]``. ``[1, 3, 1]`` is seed 000's shallow
+        ``[n_inputs, D_1, ..., D_K, n_outputs]``. ``[1, 3, 1]`` is lecture L0's shallow
         network with 3 hidden units (10 parameters).
     activation : str, Activation or list of those, default="relu"
         The hidden activation, or one per hidden layer. Any name of
@@ -728,8 +728,8 @@ def parameter_count(
 ) -> int:
     """Number of parameters of an MLP, without building it.
 
-    Each Dense layer has ``n_in · n_out`` weights and ``n_out`` biases (seed 000,
-    "Question 2"; seed 001 "Number of parameters"). Residual connections add no
+    Each Dense layer has ``n_in · n_out`` weights and ``n_out`` biases (lecture L0,
+    "Question 2"; lecture L1 "Number of parameters"). Residual connections add no
     parameters; layer norm adds 2 per unit, PReLU 1 per unit.
 
     Examples

@@ -251,7 +251,7 @@ def _check_positive(name: str, value: float, allow_zero: bool = False) -> None:
 class SGD(Optimizer):
     """(Mini-batch) gradient descent, with optional momentum and Nesterov momentum.
 
-    Plain (seed 004): :math:`w^{τ+1} = w^τ - η ∇E(w^τ)`.
+    Plain (lecture L4): :math:`w^{τ+1} = w^τ - η ∇E(w^τ)`.
 
     Momentum μ (Polyak 1964; PyTorch's form): :math:`v ← μ v + g`, :math:`w ← w - η v`.
     Nesterov (Sutskever et al. 2013): :math:`w ← w - η (g + μ v)`.
@@ -346,15 +346,15 @@ class RMSProp(Optimizer):
 
 
 class Adam(Optimizer):
-    """Adam (Kingma & Ba 2014), with the defaults of seed 004.
+    """Adam (Kingma & Ba 2014), with the defaults of lecture L4.
 
     .. math::
         m ← β_1 m + (1 - β_1) g, \\quad v ← β_2 v + (1 - β_2) g^2,
         \\hat m = m / (1 - β_1^t), \\quad \\hat v = v / (1 - β_2^t),
         w ← w - α \\hat m / (\\sqrt{\\hat v} + ε)
 
-    Defaults β1 = 0.9, β2 = 0.999, α = 0.001, ε = 1e-8 (seed 004; Kingma & Ba 2014).
-    Seed 004 prints :math:`\\sqrt{\\hat v + ε}`; we follow the paper and every major
+    Defaults β1 = 0.9, β2 = 0.999, α = 0.001, ε = 1e-8 (lecture L4; Kingma & Ba 2014).
+    Lecture L4 prints :math:`\\sqrt{\\hat v + ε}`; we follow the paper and every major
     library, :math:`\\sqrt{\\hat v} + ε` (the two differ only when v̂ ≈ ε).
     """
 

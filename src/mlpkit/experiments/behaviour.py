@@ -23,7 +23,7 @@ def _quiet_fit(net: MLP, X, Y, **kw):
 
 
 def c15_bmi(ctx: Context) -> Outcome:
-    """C15: BMI from (height, weight) with a 2-8-1 ReLU MLP (seed 001)."""
+    """C15: BMI from (height, weight) with a 2-8-1 ReLU MLP (lecture L1)."""
     from sklearn.linear_model import LinearRegression
 
     import mlpkit.datasets as ds
