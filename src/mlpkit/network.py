@@ -1,5 +1,8 @@
 """The multi-layer perceptron: a list of layers over ONE flat parameter vector.
 
+(One concept, kept whole: the MLP class and the few helpers that check and describe
+its layer list; split, one object's methods would be scattered over files.)
+
 Lecture L2's deep network, batch-first as in lecture L4::
 
     h_1 = a[β_0 + Ω_0 x]          H_1 = a(X W_0 + b_0)

@@ -1,5 +1,8 @@
 """Update rules on the flat parameter vector, sorted by increasing complexity.
 
+(One concept, kept whole: the update rules share the Optimizer contract and the numba
+switch, and read best in order, each a small step from the one before.)
+
 Contract
 --------
 An optimizer holds its hyper-parameters and its own state (moments, step count) and

@@ -1,5 +1,8 @@
 """The one training loop: mini-batches, epochs, validation, stopping, callbacks.
 
+(One concept, kept whole: every front end trains through this one Trainer, and its
+step, stopping, and stop-and-resume state are easiest to check side by side.)
+
 Stochastic gradient descent as the lectures write it (L4 "Stochastic gradient
 descent"), :math:`w^{τ+1} = w^τ - η Σ_{n ∈ B^τ} ∇E_n(w^τ)`, where :math:`B^τ` is a
 different randomly chosen mini-batch at each iteration; ``batch_size=None`` uses the
