@@ -11,7 +11,6 @@ import argparse
 import contextlib
 import hashlib
 import importlib
-import math
 import os
 import sys
 import tempfile
@@ -21,6 +20,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
+from .. import metrics as scores
 from ..datasets.files import Data, load_data
 
 __all__ = [
@@ -104,20 +104,19 @@ def read_data(args: argparse.Namespace, **options: Any) -> Data:
 
 
 def metrics(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Accuracy and cross-entropy for classifiers; R², RMSE and MAE for regression."""
+    """Accuracy and cross-entropy for classifiers; R² (averaged over outputs, as everywhere
+    in mlpkit: :mod:`mlpkit.metrics`), RMSE and MAE for regression."""
     if model.is_classifier:
         P = model.predict_proba(X)
         pred = model.classes[P.argmax(axis=1)] if model.classes is not None else P.argmax(axis=1)
         idx = np.searchsorted(model.classes, y) if model.classes is not None else y
         idx = np.clip(np.asarray(idx, dtype=np.int64), 0, P.shape[1] - 1)
-        p_true = np.clip(P[np.arange(len(y)), idx], 1e-12, 1.0).astype(np.float64)
-        return {"accuracy": float(np.mean(pred == y)), "log_loss": float(-np.mean(np.log(p_true)))}
+        return {"accuracy": float(np.mean(pred == y)), "log_loss": scores.log_loss(P, idx)}
     pred = np.asarray(model.predict(X), dtype=np.float64).reshape(len(y), -1)
     t = np.asarray(y, dtype=np.float64).reshape(pred.shape)
     err = pred - t
-    ss_tot = float(((t - t.mean(axis=0)) ** 2).sum())
-    r2 = 1 - float((err**2).sum()) / ss_tot if ss_tot > 0 else math.nan
-    return {"r2": r2, "rmse": float(np.sqrt(np.mean(err**2))), "mae": float(np.mean(np.abs(err)))}
+    return {"r2": scores.r2_score(t, pred), "rmse": float(np.sqrt(np.mean(err**2))),
+            "mae": float(np.mean(np.abs(err)))}  # fmt: skip
 
 
 def model_data(args: argparse.Namespace, model: Any, need_target: bool) -> Data:
