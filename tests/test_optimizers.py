@@ -24,13 +24,15 @@ from mlpkit.optimizers import (
     optimizer_from_state,
 )
 
-# The fast extra is part of the test extra: both paths are always tested.
-numba = pytest.importorskip("numba", reason="the fast extra (numba) is in the test extra")
+# The fast extra (numba) is part of the test extra, so CI tests both paths; without it
+# the NumPy path is still tested and the comparisons with the kernels are skipped.
+HAS_NUMBA = optimizers.accelerator_available()
+needs_numba = pytest.mark.skipif(not HAS_NUMBA, reason="needs the fast extra (numba)")
 
 ALL = ["sgd", "momentum", "nesterov", "rmsprop", "adam", "adamw", "sklearn_sgd", "sklearn_adam"]
 
 
-@pytest.fixture(params=["numpy", "numba"], autouse=True)
+@pytest.fixture(params=["numpy", "numba"] if HAS_NUMBA else ["numpy"], autouse=True)
 def path(request):
     """Every test of this module runs once per path (forced, whatever the vector's size)."""
     previous = optimizers.set_accelerator(request.param)
@@ -166,6 +168,7 @@ def _run(name, path, w0, grads, **kw):
 
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name", ALL)
+@needs_numba
 @pytest.mark.parametrize("path", ["auto"], indirect=True)  # sets both itself
 def test_numba_kernels_give_numpys_bits(name, dtype, path):
     # The kernels do NumPy's operations in NumPy's order and precision, one element at a
@@ -182,6 +185,7 @@ def test_numba_kernels_give_numpys_bits(name, dtype, path):
     assert not np.array_equal(w_np, w0)
 
 
+@needs_numba
 @pytest.mark.parametrize("path", ["auto"], indirect=True)  # sets both itself
 @pytest.mark.parametrize("dtype", ["float32", "float64"])
 @pytest.mark.parametrize("name", ALL[1:])
@@ -225,6 +229,7 @@ def test_subnormal_state_is_flushed_the_same_way_on_both_paths(name, dtype, path
     np.testing.assert_array_equal(out["numpy"][0], w)
 
 
+@needs_numba
 @pytest.mark.parametrize("path", ["auto"], indirect=True)  # sets both itself
 def test_mixed_dtypes_take_the_numpy_path_on_both_settings(path):
     # A float64 gradient for float32 weights: NumPy's casting rules, whatever the path.
@@ -236,6 +241,7 @@ def test_mixed_dtypes_take_the_numpy_path_on_both_settings(path):
     np.testing.assert_array_equal(w_nb, w_np)
 
 
+@needs_numba
 @pytest.mark.parametrize("path", ["auto"], indirect=True)  # sets both itself
 def test_accelerator_choice_is_explicit_and_checked(path):
     optimizers.set_accelerator("numpy")
@@ -248,6 +254,7 @@ def test_accelerator_choice_is_explicit_and_checked(path):
         optimizers.set_accelerator("cuda")
 
 
+@needs_numba
 @pytest.mark.parametrize("path", ["auto"], indirect=True)  # sets both itself
 def test_auto_imports_numba_only_for_large_vectors():
     # In a fresh process: a small network never imports numba (its import and kernel

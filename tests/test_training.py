@@ -252,3 +252,45 @@ def test_trainer_steps_equal_a_hand_written_loop(sizes, act, output, epoch_buffe
         net.params,
         MLP(sizes, activation=act, output=output, dtype=np.float64, random_state=5).params,
     )
+
+
+# ---------------------------------------------------------------------- the step API
+def test_advancing_by_steps_equals_one_run(rng):
+    """The playground advances a Trainer a few steps per frame: any split of the steps
+    gives the same weights and history as one run."""
+    X, y = rng.normal(size=(50, 2)), rng.integers(0, 2, 50)
+    a = MLP([2, 6, 2], output="softmax", random_state=0)
+    ta = Trainer(a, "adam", lr=0.05, batch_size=16)
+    ta.run(X, y, 5)
+    b = MLP([2, 6, 2], output="softmax", random_state=0)
+    tb = Trainer(b, "adam", lr=0.05, batch_size=16)
+    tb.start(X, y)
+    for k in (1, 3, 2, 7, 4, 3):  # 20 steps: 4 per epoch, 5 epochs
+        assert tb.advance(steps=k)
+    assert (tb.epoch, tb.steps, tb.samples_seen) == (5, 20, 250)
+    np.testing.assert_array_equal(a.params, b.params)
+    np.testing.assert_array_equal(ta.history.loss, tb.history.loss)
+    assert tb.advance(epochs=2) and tb.epoch == 7 and not tb.stopped
+
+
+def test_the_step_api_reports_stopping_and_refuses_misuse(rng):
+    X, y = rng.normal(size=(40, 2)), rng.normal(size=40)
+    net = MLP([2, 4, 1], random_state=0)
+    tr = Trainer(net, "sgd", lr=1e-9, batch_size=None, tol=1e-3, patience=2)
+    with pytest.raises(RuntimeError, match="start"):
+        tr.advance(steps=1)
+    tr.start(X, y)
+    with pytest.raises(ValueError, match="exactly one of"):
+        tr.advance(steps=1, epochs=1)
+    assert tr.patience_left == 2
+    while tr.advance(epochs=1):
+        assert tr.patience_left >= 0
+    assert tr.stopped and tr.stop_reason == "converged" and tr.epoch == 4
+    assert not tr.advance(epochs=1)
+    with pytest.raises(TypeError, match="Unknown training option.*'batchsize'"):
+        Trainer(net, "adam", batchsize=8)
+    lb = Trainer(MLP([2, 4, 1], random_state=0), "lbfgs")
+    lb.start(X, y)
+    with pytest.raises(ValueError, match="L-BFGS advances by epochs"):
+        lb.advance(steps=1)
+    assert lb.advance(epochs=3) is not None and 1 <= lb.epoch <= 3

@@ -5,11 +5,12 @@ every array once and writes each updated array once, where the NumPy path makes 
 dozen passes over the 1 MiB vectors of a 269k-parameter network. The operations, their
 order and their precision are the NumPy path's, one element at a time, so both paths give
 the same bits (``fastmath`` stays off: it would let LLVM reassociate and fuse
-multiply-adds). The caller passes every scalar already cast to the arrays' dtype, so a
-float32 vector is updated in float32 arithmetic as NumPy does (a float64 scalar would
-promote each element to float64 and round differently).
+multiply-adds). The caller passes the scalars in one small array ``c`` of the arrays'
+dtype, so a float32 vector is updated in float32 arithmetic as NumPy does (a float64
+scalar would promote each element to float64 and round differently); one array is also
+cheaper to pass than a dozen scalars (a step of a 151-parameter net is mostly the call).
 
-Subnormal state: every kernel with state takes ``flush`` and ``tiny``; on a flushing
+Subnormal state: every kernel with state takes ``flush`` and ``tiny`` (in ``c``); on a flushing
 step it stores 0 for a state value below ``tiny`` (the smallest normal float), as
 :meth:`mlpkit.optimizers.Optimizer.step` does on the NumPy path on the same steps.
 
@@ -24,21 +25,29 @@ from __future__ import annotations
 import numba
 import numpy as np
 
-# error_model="numpy": float division by zero gives inf/nan as in NumPy, without the
-# per-element check (and the lost vectorisation) of Python's ZeroDivisionError.
-_jit = numba.njit(cache=True, nogil=True, fastmath=False, error_model="numpy")
+
+def _jit(fn):
+    # error_model="numpy": float division by zero gives inf/nan as in NumPy, without the
+    # per-element check (and the lost vectorisation) of Python's ZeroDivisionError.
+    options = dict(nogil=True, fastmath=False, error_model="numpy")
+    try:
+        return numba.njit(cache=True, **options)(fn)
+    except RuntimeError:  # no writable cache directory (a read-only install): compile
+        return numba.njit(cache=False, **options)(fn)  # in every process instead
 
 
 @_jit
-def sgd(w, g, lr):  # pragma: no cover - compiled
+def sgd(w, g, c, flush):  # pragma: no cover - compiled
     # w ← w - η g
+    lr = c[0]
     for i in range(w.shape[0]):
         w[i] = w[i] - g[i] * lr
 
 
 @_jit
-def momentum(w, g, v, lr, mu, flush, tiny):  # pragma: no cover - compiled
+def momentum(w, g, v, c, flush):  # pragma: no cover - compiled
     # v ← μ v + g;  w ← w - η v
+    lr, mu, tiny = c[0], c[1], c[2]
     zero = tiny - tiny  # 0 in the arrays' dtype
     for i in range(w.shape[0]):
         vi = v[i] * mu + g[i]
@@ -47,8 +56,9 @@ def momentum(w, g, v, lr, mu, flush, tiny):  # pragma: no cover - compiled
 
 
 @_jit
-def nesterov(w, g, v, lr, mu, flush, tiny):  # pragma: no cover - compiled
+def nesterov(w, g, v, c, flush):  # pragma: no cover - compiled
     # v ← μ v + g;  w ← w - η (g + μ v)
+    lr, mu, tiny = c[0], c[1], c[2]
     zero = tiny - tiny  # 0 in the arrays' dtype
     for i in range(w.shape[0]):
         gi = g[i]
@@ -58,8 +68,9 @@ def nesterov(w, g, v, lr, mu, flush, tiny):  # pragma: no cover - compiled
 
 
 @_jit
-def rmsprop(w, g, sq, lr, rho, one_minus_rho, eps, flush, tiny):  # pragma: no cover
+def rmsprop(w, g, sq, c, flush):  # pragma: no cover - compiled
     # s ← ρ s + (1 - ρ) g²;  w ← w - η g / (√s + ε)
+    lr, rho, one_minus_rho, eps, tiny = c[0], c[1], c[2], c[3], c[4]
     zero = tiny - tiny  # 0 in the arrays' dtype
     for i in range(w.shape[0]):
         gi = g[i]
@@ -69,12 +80,12 @@ def rmsprop(w, g, sq, lr, rho, one_minus_rho, eps, flush, tiny):  # pragma: no c
 
 
 @_jit
-def adam(  # pragma: no cover - compiled
-    w, g, m, v, b1, one_minus_b1, b2, one_minus_b2, a, e, decay, flush, tiny
-):
+def adam(w, g, m, v, c, flush):  # pragma: no cover - compiled
     # m ← β1 m + (1 - β1) g;  v ← β2 v + (1 - β2) g²;  w ← w (1 - η λ) - m / (a √v + e),
     # the caller folding the bias correction into a = 1 / (s √(1 - β2ᵗ)) and e = ε / s
     # with s = η / (1 - β1ᵗ), so that m / (a √v + e) = η m̂ / (√v̂ + ε).
+    b1, one_minus_b1, b2, one_minus_b2 = c[0], c[1], c[2], c[3]
+    a, e, decay, tiny = c[4], c[5], c[6], c[7]
     zero = tiny - tiny  # 0 in the arrays' dtype
     for i in range(w.shape[0]):
         gi = g[i]
@@ -86,8 +97,9 @@ def adam(  # pragma: no cover - compiled
 
 
 @_jit
-def sklearn_sgd(w, g, v, lr, mu, nesterov, flush, tiny):  # pragma: no cover - compiled
+def sklearn_sgd(w, g, v, c, flush, nesterov):  # pragma: no cover - compiled
     # v ← μ v - η g;  w ← w + v,  or with Nesterov  w ← w - η g + μ v
+    lr, mu, tiny = c[0], c[1], c[2]
     zero = tiny - tiny  # 0 in the arrays' dtype
     for i in range(w.shape[0]):
         step = g[i] * lr
@@ -100,10 +112,10 @@ def sklearn_sgd(w, g, v, lr, mu, nesterov, flush, tiny):  # pragma: no cover - c
 
 
 @_jit
-def sklearn_adam(  # pragma: no cover - compiled
-    w, g, m, v, b1, one_minus_b1, b2, one_minus_b2, lr_t, eps, flush, tiny
-):
+def sklearn_adam(w, g, m, v, c, flush):  # pragma: no cover - compiled
     # m, v as Adam;  w ← w - η_t m / (√v + ε)
+    b1, one_minus_b1, b2, one_minus_b2 = c[0], c[1], c[2], c[3]
+    lr_t, eps, tiny = c[4], c[5], c[6]
     zero = tiny - tiny  # 0 in the arrays' dtype
     for i in range(w.shape[0]):
         gi = g[i]

@@ -1,5 +1,8 @@
 """Model files and checkpoints you can trust: safetensors weights, a JSON config, no pickle.
 
+(One concept, kept whole: the model-file format, the Model it holds, writing, reading
+and checkpoints; each part mirrors another.)
+
 A model file is a `safetensors <https://huggingface.co/docs/safetensors>`_ file:
 
 * tensors: ``params`` (the network's flat parameter vector ``[W_0 | b_0 | W_1 | ...]``),
@@ -23,9 +26,6 @@ Every write is atomic (:mod:`mlpkit.atomicfile`): a crash mid-save leaves the pr
 file intact, and the next save removes the killed one's temporary file. Reading checks
 the configuration against the tensor table (:mod:`mlpkit.modelcheck`) before anything is
 allocated.
-
-(One concept, the model-file format: the Model it holds, writing, reading and
-checkpoints, kept in one module of about 700 lines because each part mirrors another.)
 """
 
 from __future__ import annotations

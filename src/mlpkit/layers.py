@@ -410,14 +410,19 @@ class LayerNorm(Layer):
 
     def make_slot(self, m, dtype, ones):
         s = Slot(*_output(m, self.n_out, dtype, ones))
-        s.tmp = np.empty((m, self.n_out + 1), dtype=dtype)  # x̂ and r, side by side
+        # [x̂ | r | Σ_j g | Σ_j g x̂] side by side, then a scratch block of the same shape as x̂.
+        s.tmp = np.empty((m, 2 * self.n_out + 3), dtype=dtype)
         return s
 
     def forward(self, s, training=False, rng=None):
-        X = s.X
-        xhat, rstd = s.tmp[:, :-1], s.tmp[:, -1:]
-        np.subtract(X, X.mean(axis=1, keepdims=True), out=xhat)  # x - μ
-        np.mean(xhat * xhat, axis=1, keepdims=True, out=rstd)  # σ²
+        X, D = s.X, self.n_in
+        xhat, rstd, t = s.tmp[:, :D], s.tmp[:, D : D + 1], s.tmp[:, D + 3 :]
+        np.add.reduce(X, axis=1, keepdims=True, out=rstd)
+        rstd *= 1.0 / D  # μ (kept in r's column for a moment)
+        np.subtract(X, rstd, out=xhat)  # x - μ
+        np.multiply(xhat, xhat, out=t)
+        np.add.reduce(t, axis=1, keepdims=True, out=rstd)
+        rstd *= 1.0 / D  # σ²
         rstd += self.eps
         np.sqrt(rstd, out=rstd)
         np.divide(1, rstd, out=rstd)  # r = 1 / sqrt(σ² + ε)
@@ -426,14 +431,22 @@ class LayerNorm(Layer):
         s.Y += self.beta  # y = γ ⊙ x̂ + β
 
     def backward(self, dY, s):
-        xhat, rstd = s.tmp[:, :-1], s.tmp[:, -1:]
-        np.add.reduce(dY * xhat, axis=0, out=self.dgamma)  # dγ = Σ_n dY ⊙ x̂
-        np.add.reduce(dY, axis=0, out=self.dbeta)  # dβ = Σ_n dY
-        g = dY * self.gamma
         D = self.n_in
-        dY[...] = (rstd / D) * (
-            D * g - g.sum(axis=1, keepdims=True) - xhat * np.sum(g * xhat, axis=1, keepdims=True)
-        )
+        xhat, rstd, t = s.tmp[:, :D], s.tmp[:, D : D + 1], s.tmp[:, D + 3 :]
+        s1, s2 = s.tmp[:, D + 1 : D + 2], s.tmp[:, D + 2 : D + 3]
+        np.multiply(dY, xhat, out=t)
+        np.add.reduce(t, axis=0, out=self.dgamma)  # dγ = Σ_n dY ⊙ x̂
+        np.add.reduce(dY, axis=0, out=self.dbeta)  # dβ = Σ_n dY
+        dY *= self.gamma  # g = dY ⊙ γ
+        np.add.reduce(dY, axis=1, keepdims=True, out=s1)
+        np.multiply(dY, xhat, out=t)
+        np.add.reduce(t, axis=1, keepdims=True, out=s2)
+        s1 *= 1.0 / D  # Σ_j g / D
+        s2 *= 1.0 / D  # Σ_j g x̂ / D
+        np.multiply(xhat, s2, out=t)
+        dY -= t
+        dY -= s1
+        dY *= rstd  # dX = r (g - Σ_j g / D - x̂ Σ_j g x̂ / D)
         return dY
 
     def config(self):

@@ -1,5 +1,8 @@
 """The multi-layer perceptron: a list of layers over ONE flat parameter vector.
 
+(One concept, kept whole: the MLP class and the few helpers that check and describe
+its layer list; split, one object's methods would be scattered over files.)
+
 Lecture L2's deep network, batch-first as in lecture L4::
 
     h_1 = a[β_0 + Ω_0 x]          H_1 = a(X W_0 + b_0)
@@ -216,6 +219,8 @@ class MLP:
         self._activation_names, self._residual, self._options = _describe(layers)
         self._workspaces: dict[int, list[Slot]] = {}
         self._inputs: dict[int, Array] = {}
+        # Scratch for weight decay's gradient 2 λ W (the largest W of any Dense layer).
+        self._decay_tmp = np.empty(max((d.W.size for d in self._dense), default=0), self.dtype)
 
     @classmethod
     def from_layers(
@@ -326,7 +331,7 @@ class MLP:
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for k in ("_grad", "_dense", "_workspaces", "_inputs"):
+        for k in ("_grad", "_dense", "_workspaces", "_inputs", "_decay_tmp"):
             state.pop(k, None)
         return state
 
@@ -444,8 +449,11 @@ class MLP:
 
     def add_decay_gradient(self, weight_decay: float) -> None:
         """Add ``2 λ W_k`` to each Dense layer's gradient (the penalty's derivative)."""
+        tmp = self._decay_tmp
         for d in self._dense:
-            d.dW += (2 * weight_decay) * d.W
+            t = tmp[: d.W.size].reshape(d.W.shape)
+            np.multiply(d.W, 2 * weight_decay, out=t)
+            d.dW += t
 
     def loss_grad(
         self,

@@ -1,5 +1,8 @@
 """Update rules on the flat parameter vector, sorted by increasing complexity.
 
+(One concept, kept whole: the update rules share the Optimizer contract and the numba
+switch, and read best in order, each a small step from the one before.)
+
 Contract
 --------
 An optimizer holds its hyper-parameters and its own state (moments, step count) and
@@ -148,7 +151,8 @@ class Optimizer:
         self.lr = float(lr)
         self.t = 0  # number of steps taken
         self._tmp: Array | None = None
-        self._flush, self._tiny = False, 0.0  # this step's flushing (see FLUSH_EVERY)
+        self._flush = False  # this step's flushing (see FLUSH_EVERY)
+        self._c: Array | None = None  # the kernels' scalars, in the parameters' dtype
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v}" for k, v in self.hyperparams().items())
@@ -184,8 +188,8 @@ class Optimizer:
         flush = self.t % FLUSH_EVERY == 0
         # The kernels reproduce NumPy's arithmetic only for one dtype throughout.
         if k is not None and g.dtype == w.dtype and w.ndim == 1 and g.ndim == 1:
-            self._flush, self._tiny = flush, np.finfo(w.dtype).tiny
-            self._fused(k, w, g, w.dtype.type)
+            self._flush = flush
+            self._fused(k, w, g)
         else:
             tmp = self._tmp
             if tmp is None or tmp.shape != w.shape or tmp.dtype != w.dtype:
@@ -198,10 +202,19 @@ class Optimizer:
     def _update(self, w: Array, g: Array) -> None:
         raise NotImplementedError
 
-    def _fused(self, k: Any, w: Array, g: Array, d: type) -> None:
-        """The same update as :meth:`_update`, in one compiled pass; ``d`` casts scalars
-        to the arrays' dtype (NumPy computes ``float32_array * 0.9`` in float32)."""
+    def _fused(self, k: Any, w: Array, g: Array) -> None:
+        """The same update as :meth:`_update`, in one compiled pass."""
         raise NotImplementedError
+
+    def _consts(self, w: Array, *values: float) -> Array:
+        """``values`` rounded to the dtype of ``w``, as NumPy rounds a Python scalar in
+        ``float32_array * 0.9``, in one reused array (the smallest normal float last)."""
+        c = self._c
+        if c is None or c.dtype != w.dtype or c.shape[0] != len(values) + 1:
+            c = self._c = np.empty(len(values) + 1, w.dtype)
+            c[-1] = np.finfo(w.dtype).tiny
+        c[:-1] = values
+        return c
 
     # -- checkpoints ------------------------------------------------------------------
     def state_dict(self) -> dict[str, Any]:
@@ -291,15 +304,12 @@ class SGD(Optimizer):
             np.multiply(v, self.lr, out=tmp)  # tmp = η v
         w -= tmp
 
-    def _fused(self, k, w, g, d):
+    def _fused(self, k, w, g):
         if self.momentum == 0:
-            k.sgd(w, g, d(self.lr))
-        elif self.nesterov:
-            k.nesterov(w, g, self.velocity, d(self.lr), d(self.momentum), self._flush,
-                       d(self._tiny))  # fmt: skip
+            k.sgd(w, g, self._consts(w, self.lr), False)
         else:
-            k.momentum(w, g, self.velocity, d(self.lr), d(self.momentum), self._flush,
-                       d(self._tiny))  # fmt: skip
+            kernel = k.nesterov if self.nesterov else k.momentum
+            kernel(w, g, self.velocity, self._consts(w, self.lr, self.momentum), self._flush)
 
 
 class RMSProp(Optimizer):
@@ -336,10 +346,9 @@ class RMSProp(Optimizer):
         tmp *= self.lr  # tmp = η g / (√v + ε)
         w -= tmp
 
-    def _fused(self, k, w, g, d):
-        rho = self.rho
-        k.rmsprop(w, g, self.sq, d(self.lr), d(rho), d(1 - rho), d(self.eps), self._flush,
-                  d(self._tiny))  # fmt: skip
+    def _fused(self, k, w, g):
+        c = self._consts(w, self.lr, self.rho, 1 - self.rho, self.eps)
+        k.rmsprop(w, g, self.sq, c, self._flush)
 
 
 class Adam(Optimizer):
@@ -396,16 +405,15 @@ class Adam(Optimizer):
         np.divide(m, tmp, out=tmp)  # tmp = α m̂ / (√v̂ + ε)
         w -= tmp
 
-    def _fused(self, k, w, g, d):
-        self._fused_adam(k, w, g, d, 1.0)
+    def _fused(self, k, w, g):
+        self._fused_adam(k, w, g, 1.0)
 
-    def _fused_adam(self, k, w, g, d, decay):
+    def _fused_adam(self, k, w, g, decay):
         b1, b2, t = self.beta1, self.beta2, self.t
         step = self.lr / (1 - b1**t)  # the same scalars as _update
         inv_sqrt_bc2 = 1 / math.sqrt(1 - b2**t)
-        k.adam(w, g, self.m, self.v, d(b1), d(1 - b1), d(b2), d(1 - b2),
-               d(inv_sqrt_bc2 / step), d(self.eps / step), d(decay), self._flush,
-               d(self._tiny))  # fmt: skip
+        c = self._consts(w, b1, 1 - b1, b2, 1 - b2, inv_sqrt_bc2 / step, self.eps / step, decay)
+        k.adam(w, g, self.m, self.v, c, self._flush)
 
 
 class AdamW(Adam):
@@ -432,9 +440,9 @@ class AdamW(Adam):
             w *= 1 - self.lr * self.weight_decay  # w ← w (1 - α λ)
         super()._update(w, g)
 
-    def _fused(self, k, w, g, d):
+    def _fused(self, k, w, g):
         # Multiplying by 1.0 leaves every float unchanged, as skipping the decay does.
-        self._fused_adam(k, w, g, d, 1 - self.lr * self.weight_decay)
+        self._fused_adam(k, w, g, 1 - self.lr * self.weight_decay)
 
 
 class SklearnSGD(Optimizer):
@@ -485,9 +493,9 @@ class SklearnSGD(Optimizer):
         else:
             w += v  # w ← w + v
 
-    def _fused(self, k, w, g, d):
-        k.sklearn_sgd(w, g, self.velocity, d(self.lr), d(self.momentum), self.nesterov,
-                      self._flush, d(self._tiny))  # fmt: skip
+    def _fused(self, k, w, g):
+        c = self._consts(w, self.lr, self.momentum)
+        k.sklearn_sgd(w, g, self.velocity, c, self._flush, self.nesterov)
 
 
 class SklearnAdam(Optimizer):
@@ -551,10 +559,10 @@ class SklearnAdam(Optimizer):
         tmp *= self._lr_t()  # tmp = η_t m / (√v + ε)
         w -= tmp
 
-    def _fused(self, k, w, g, d):
+    def _fused(self, k, w, g):
         b1, b2 = self.beta1, self.beta2
-        k.sklearn_adam(w, g, self.m, self.v, d(b1), d(1 - b1), d(b2), d(1 - b2),
-                       d(self._lr_t()), d(self.eps), self._flush, d(self._tiny))  # fmt: skip
+        c = self._consts(w, b1, 1 - b1, b2, 1 - b2, self._lr_t(), self.eps)
+        k.sklearn_adam(w, g, self.m, self.v, c, self._flush)
 
 
 class LBFGS:

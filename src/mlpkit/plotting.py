@@ -1,5 +1,8 @@
 """Figures the way the lectures draw them (matplotlib, imported on first use).
 
+(One concept, kept whole: every figure shares the lazy matplotlib import, the axes
+helpers and the Playground colours.)
+
 Every function takes an optional ``ax`` (an Axes, or a sequence of Axes for the
 multi-panel figures) and returns the :class:`matplotlib.figure.Figure`. Without
 ``ax`` a new Figure is made *without* pyplot, so nothing accumulates in pyplot's

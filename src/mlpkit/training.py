@@ -1,5 +1,8 @@
 """The one training loop: mini-batches, epochs, validation, stopping, callbacks.
 
+(One concept, kept whole: every front end trains through this one Trainer, and its
+step, stopping, and stop-and-resume state are easiest to check side by side.)
+
 Stochastic gradient descent as the lectures write it (L4 "Stochastic gradient
 descent"), :math:`w^{τ+1} = w^τ - η Σ_{n ∈ B^τ} ∇E_n(w^τ)`, where :math:`B^τ` is a
 different randomly chosen mini-batch at each iteration; ``batch_size=None`` uses the
@@ -46,7 +49,7 @@ from .history import Callback, DivergenceWarning, FunctionCallback, History, Pro
 from .layers import Slot, build_slots
 from .optimizers import LBFGS, Optimizer, _check_positive, get_optimizer
 from .schedules import Schedule, get_schedule
-from .threads import blas_limit, blas_threads_for
+from .threads import blas_limit, blas_threads_for, resolve_threads
 
 __all__ = [
     "Callback",
@@ -390,13 +393,15 @@ class Trainer:
         self._began = False
 
     def _threads(self) -> int:
+        # Decided once per start(): "auto" reads the load average, and a choice that
+        # flipped between advance() calls would switch OpenBLAS's threads every time.
         assert self._data is not None
-        n = self._data["X"].shape[0]
-        bs = min(self.config.batch_size or n, n)
-        threads = self.config.n_threads
-        if threads == "auto":
-            return blas_threads_for(self.net.layer_sizes, bs)
-        return int(threads)
+        if self._data.get("threads") is None:
+            n = self._data["X"].shape[0]
+            bs = min(self.config.batch_size or n, n)
+            self._data["threads"] = resolve_threads(self.config.n_threads,
+                                                    self.net.layer_sizes, bs)  # fmt: skip
+        return int(self._data["threads"])
 
     # ------------------------------------------------------------------ the loop
     def run(

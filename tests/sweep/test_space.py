@@ -175,7 +175,6 @@ def test_exported_from_mlpkit_and_printable():
 def test_tpe_resume_reruns_unfinished_trials_with_their_parameters(tmp_path):
     """A driver killed mid-round: the trials Optuna handed out but that never finished
     run again with the same parameters; the recorded ones are not proposed again."""
-    pytest.importorskip("optuna")
     from mlpkit.sweep.search import TPESearch
 
     space = parse_space(["hidden=8,16", "lr=log:1e-3:1e-1"])

@@ -57,7 +57,8 @@ def test_missing_extra_gets_the_install_hint():
                        timeout=30)  # fmt: skip
     assert r.returncode == 1
     assert r.stderr.strip() == (
-        "mlpkit: error: the playground needs the web extra: pip install 'mlpkit[web]'"
+        "mlpkit: error: the playground needs uvicorn, which is not installed: "
+        "pip install 'mlpkit[web]'"
     )
 
 

@@ -1,5 +1,8 @@
 """Linear regions of piecewise-linear networks, activation patterns, and their bounds.
 
+(One concept, kept whole: the 1-D, pattern and 2-D region finders share one layer
+program, and the theoretical maxima they are compared with close the module.)
+
 A network whose hidden activations are all piecewise linear (ReLU, leaky ReLU,
 PReLU, identity) computes a continuous piecewise-linear function of its input
 (lecture L0: "piecewise linear functions with three joints"; lecture L4: "each region

@@ -1,4 +1,5 @@
-"""What every command shares: the one-line error, the parser class, metrics, model data.
+"""What every command shares: the one-line error, the parser class, metrics, data reading,
+missing optional packages.
 
 Arrows point one way: ``mlpkit.cli`` (the parser) imports the command modules, which
 import this module; nothing here imports a command.
@@ -7,28 +8,35 @@ import this module; nothing here imports a command.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import hashlib
-import math
+import importlib
 import os
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
 import numpy as np
 
+from .. import metrics as scores
 from ..datasets.files import Data, load_data
 
 __all__ = [
     "CLIError",
     "Parser",
+    "add_data_seed_option",
     "add_header_option",
+    "as_cli_error",
     "check_outputs",
     "check_range",
     "fingerprint",
+    "importable",
     "metrics",
     "model_data",
+    "read_data",
+    "require",
     "same_path",
 ]
 
@@ -48,30 +56,75 @@ class Parser(argparse.ArgumentParser):
         raise CLIError(f"{message} (see `{self.prog} --help`)", 2)
 
 
+@contextlib.contextmanager
+def as_cli_error(*errors: type[Exception], code: int = 2) -> Iterator[None]:
+    """Re-raise ``errors`` from the block as a one-line :class:`CLIError` with ``code``
+    (2, a usage error, for settings the library refused; 1 for anything else).
+
+    Examples
+    --------
+    >>> with as_cli_error(ValueError):
+    ...     float("1,5")
+    Traceback (most recent call last):
+    mlpkit.cli.common.CLIError: could not convert string to float: '1,5'
+    """
+    try:
+        yield
+    except errors as exc:
+        raise CLIError(str(exc), code) from None
+
+
+def importable(module: str) -> bool:
+    """Whether ``module`` imports: an import, not ``find_spec``, so that a broken or
+    blocked install counts as missing."""
+    try:
+        importlib.import_module(module)
+    except ImportError:
+        return False
+    return True
+
+
+def require(what: str, extra: str, *modules: str) -> None:
+    """Refuse ``what`` (``"--plot"``, ``"the playground"``) with the ``pip install`` line
+    that adds the first of ``modules`` that does not import (exit 1)."""
+    for module in modules:
+        if not importable(module):
+            raise CLIError(
+                f"{what} needs {module}, which is not installed: pip install 'mlpkit[{extra}]'"
+            )
+
+
+def read_data(args: argparse.Namespace, **options: Any) -> Data:
+    """``--data`` (and ``--target``) read with :func:`~mlpkit.datasets.files.load_data`;
+    its notes (the column taken as the target, columns ignored) go to stderr."""
+    data = load_data(args.data, args.target, **options)
+    for note in data.notes:
+        print(note, file=sys.stderr)
+    return data
+
+
 def metrics(model: Any, X: np.ndarray, y: np.ndarray) -> dict[str, float]:
-    """Accuracy and cross-entropy for classifiers; R², RMSE and MAE for regression."""
+    """Accuracy and cross-entropy for classifiers; R² (averaged over outputs, as everywhere
+    in mlpkit: :mod:`mlpkit.metrics`), RMSE and MAE for regression."""
     if model.is_classifier:
         P = model.predict_proba(X)
         pred = model.classes[P.argmax(axis=1)] if model.classes is not None else P.argmax(axis=1)
         idx = np.searchsorted(model.classes, y) if model.classes is not None else y
         idx = np.clip(np.asarray(idx, dtype=np.int64), 0, P.shape[1] - 1)
-        p_true = np.clip(P[np.arange(len(y)), idx], 1e-12, 1.0).astype(np.float64)
-        return {"accuracy": float(np.mean(pred == y)), "log_loss": float(-np.mean(np.log(p_true)))}
+        return {"accuracy": float(np.mean(pred == y)), "log_loss": scores.log_loss(P, idx)}
     pred = np.asarray(model.predict(X), dtype=np.float64).reshape(len(y), -1)
     t = np.asarray(y, dtype=np.float64).reshape(pred.shape)
     err = pred - t
-    ss_tot = float(((t - t.mean(axis=0)) ** 2).sum())
-    r2 = 1 - float((err**2).sum()) / ss_tot if ss_tot > 0 else math.nan
-    return {"r2": r2, "rmse": float(np.sqrt(np.mean(err**2))), "mae": float(np.mean(np.abs(err)))}
+    return {"r2": scores.r2_score(t, pred), "rmse": float(np.sqrt(np.mean(err**2))),
+            "mae": float(np.mean(np.abs(err)))}  # fmt: skip
 
 
 def model_data(args: argparse.Namespace, model: Any, need_target: bool) -> Data:
     """``--data`` read for a trained model: its feature columns, matched by name unless
     ``--match-by-position`` (and the target, if present)."""
     seed = args.data_seed if args.data_seed is not None else model.info.get("data_seed", 0)
-    data = load_data(
-        args.data,
-        args.target,
+    data = read_data(
+        args,
         need_target=False,
         model_features=model.feature_names,
         model_target=model.target_name,
@@ -80,8 +133,6 @@ def model_data(args: argparse.Namespace, model: Any, need_target: bool) -> Data:
         task=model.task,
         random_state=seed,
     )
-    for note in data.notes:
-        print(note, file=sys.stderr)
     n = model.n_features_in_
     if data.X.shape[1] != n:
         # A file with one extra column is most likely features + target: say so.
@@ -108,6 +159,18 @@ def add_header_option(p: argparse.ArgumentParser) -> None:
         action=argparse.BooleanOptionalAction,
         default=None,
         help="whether line 1 of a CSV file names the columns (default: detect it)",
+    )
+
+
+def add_data_seed_option(p: argparse.ArgumentParser, default: str) -> None:
+    """``--data-seed N``: the seed of a synthetic built-in dataset; ``default`` says what
+    is used without it."""
+    p.add_argument(
+        "--data-seed",
+        type=int,
+        default=None,
+        metavar="N",
+        help=f"seed of a synthetic built-in dataset ({default})",
     )
 
 

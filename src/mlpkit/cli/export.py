@@ -6,7 +6,7 @@ import argparse
 import sys
 
 from .. import io
-from .common import CLIError
+from .common import CLIError, as_cli_error
 
 __all__ = ["add_parser", "run"]
 
@@ -17,7 +17,8 @@ def run(args: argparse.Namespace) -> int:
     if not (args.onnx or args.torch or args.torch_code):
         raise CLIError("export needs --onnx PATH, --torch PATH or --torch-code.", 2)
     model = io.load(args.model)
-    try:
+    # An ImportError names the pip install that adds torch or onnx.
+    with as_cli_error(export.ExportError, ImportError, code=1):
         if args.onnx:
             export.save_onnx(model, args.onnx)
             elem = "float" if model.net.dtype == "float32" else "double"
@@ -42,10 +43,6 @@ def run(args: argparse.Namespace) -> int:
             else:
                 io.atomic_write_bytes(args.torch_code, code.encode())
                 print(f"wrote {args.torch_code}", file=sys.stderr)
-    except export.ExportError as exc:
-        raise CLIError(str(exc)) from None
-    except ImportError as exc:
-        raise CLIError(str(exc)) from None
     return 0
 
 

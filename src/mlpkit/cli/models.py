@@ -12,7 +12,14 @@ from pathlib import Path
 import numpy as np
 
 from .. import io
-from .common import CLIError, add_header_option, check_outputs, metrics, model_data
+from .common import (
+    CLIError,
+    add_data_seed_option,
+    add_header_option,
+    check_outputs,
+    metrics,
+    model_data,
+)
 
 __all__ = ["add_parser", "cmd_evaluate", "cmd_info", "cmd_predict"]
 
@@ -99,13 +106,7 @@ def _data_options(p: argparse.ArgumentParser) -> None:
         help="use the file's columns in order, whatever their names (default: match the "
         "model's feature names and refuse a file without them)",
     )
-    p.add_argument(
-        "--data-seed",
-        type=int,
-        default=None,
-        metavar="N",
-        help="seed of a synthetic built-in dataset (default: the one the model was trained on)",
-    )
+    add_data_seed_option(p, "default: the one the model was trained on")
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:

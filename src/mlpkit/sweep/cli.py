@@ -101,18 +101,14 @@ def add_parser(subparsers: Any) -> argparse.ArgumentParser:
 
 def run(args: argparse.Namespace) -> int:
     """Run ``mlpkit sweep``; errors are the CLI's one-line ``CLIError``."""
-    from ..cli import CLIError
+    from ..cli.common import as_cli_error, importable
     from ..datasets.files import load_data
     from .driver import Sweep
     from .space import SweepError
 
-    try:
-        plot = args.plot
-        if plot:
-            try:
-                import matplotlib  # noqa: F401
-            except ImportError:
-                plot = False
+    with as_cli_error(SweepError):
+        # Without matplotlib the sweep runs all the same, with no sweep.png.
+        plot = args.plot and importable("matplotlib")
         sweep = Sweep(
             args.param,
             search=args.search,
@@ -143,8 +139,6 @@ def run(args: argparse.Namespace) -> int:
             target_name=data.target_name,
             known_task=data.task,
         )
-    except SweepError as exc:
-        raise CLIError(str(exc), 2) from None
     if args.quiet:
         print(result.table(args.top))
     return 0 if result.best is not None else 1

@@ -419,9 +419,9 @@ class Sweep:
                         standardize=self.standardize,
                     )  # fmt: skip
                     running[backend.submit(task_)] = (tid, params, attempts, time.time())
+                progress.update(running=len(running))  # after the new submissions
                 if not running:
                     break
-                progress.update(running=len(running))
                 for h in backend.wait(list(running), timeout=0.5 if progress.tty else 2.0):
                     tid, params, attempts, started = running.pop(h)
                     kind, value = backend.outcome(h)
@@ -438,7 +438,7 @@ class Sweep:
                     journal.append(rec)  # first the journal, then Optuna: see search.py
                     search.tell(tid, rec)
                     by_id[tid] = rec
-                    progress.update(finished=rec, running=len(running))
+                    progress.update(finished=rec, running=len(running), draw=False)
         except KeyboardInterrupt:
             progress.close()
             self._say(

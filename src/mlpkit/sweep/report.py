@@ -17,6 +17,8 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
+import numpy as np
+
 from .space import Param
 
 __all__ = ["Progress", "plot_sweep", "top_table", "write_csv"]
@@ -84,7 +86,15 @@ class Progress:
             f"best {best}, ETA {_clock(self.eta()) if self.done < self.total else '0:00:00'}"
         )
 
-    def update(self, *, finished: dict[str, Any] | None = None, running: int | None = None):
+    def update(
+        self,
+        *,
+        finished: dict[str, Any] | None = None,
+        running: int | None = None,
+        draw: bool = True,
+    ) -> None:
+        """Count a finished trial's record and/or set the running count; then redraw
+        (a plain line: when due, and always once all trials are done)."""
         if running is not None:
             self.running = running
         if finished is not None:
@@ -95,7 +105,8 @@ class Progress:
                 s = finished.get("score")
                 if s is not None and math.isfinite(s) and (self.best is None or s > self.best):
                     self.best = float(s)
-        self.draw(force=finished is not None and self.done >= self.total)
+        if draw:
+            self.draw(force=self.done >= self.total and self._shown != self.done)
 
     def draw(self, force: bool = False) -> None:
         if not self.enabled:
@@ -231,15 +242,18 @@ def plot_sweep(
     n_best: int = 5,
     classifier: bool = True,
 ) -> Path:
-    """One figure: the score against each parameter (one panel each; failed trials
-    left out), and the validation curves (score per epoch, first fold) of the best
-    ``n_best`` trials (accuracy for a classifier, R² for a regressor)."""
+    """One figure: the score against each parameter that varies (one panel each; failed
+    trials left out; the best trial circled in red), and the validation curves (score
+    per epoch, first fold) of the best ``n_best`` trials (accuracy for a classifier, R²
+    for a regressor)."""
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
+    from matplotlib.ticker import NullFormatter
 
     ok = ranked(records)
+    space = [p for p in space if not (p.kind == "choice" and len(p.choices) == 1)]
     n = len(space) + 1
     cols = min(3, n)
     rows = math.ceil(n / cols)
@@ -250,8 +264,11 @@ def plot_sweep(
         scores = [r["score"] for r in ok]
         if p.kind == "choice" and not all(isinstance(v, (int, float)) for v in vals):
             cats = [str(c) for c in p.choices]
-            xs = [cats.index(str(v)) for v in vals]
+            # A small fixed jitter, so that trials sharing a value do not hide each other.
+            jitter = np.random.default_rng(0).uniform(-0.12, 0.12, len(vals))
+            xs = [cats.index(str(v)) + j for v, j in zip(vals, jitter)]
             ax.set_xticks(range(len(cats)), cats)
+            ax.set_xlim(-0.5, len(cats) - 0.5)
         else:
             xs = vals
             if p.kind == "log" or (
@@ -259,6 +276,7 @@ def plot_sweep(
                 and max(p.choices) / min(p.choices) >= 100
             ):  # fmt: skip
                 ax.set_xscale("log")
+                ax.xaxis.set_minor_formatter(NullFormatter())  # no overlapping 3×10⁻³
         ax.scatter(xs, scores, s=18, alpha=0.7)
         if ok:
             b = ok[0]

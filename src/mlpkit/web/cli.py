@@ -10,14 +10,11 @@ from __future__ import annotations
 import argparse
 import ipaddress
 import socket
-import sys
 import threading
 import webbrowser
 from typing import Any
 
 __all__ = ["add_parser", "run", "serve"]
-
-INSTALL_HINT = "the playground needs the web extra: pip install 'mlpkit[web]'"
 
 
 def add_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -82,20 +79,14 @@ def serve(host: str, port: int, *, max_sessions: int = 20, idle_timeout_s: float
 
 
 def run(args: argparse.Namespace) -> int:
-    """The ``playground`` sub-command."""
-    try:
-        import starlette  # noqa: F401
-        import uvicorn  # noqa: F401
-        import websockets  # noqa: F401
-    except ImportError:
-        print(f"mlpkit: error: {INSTALL_HINT}", file=sys.stderr)
-        return 1
+    """The ``playground`` sub-command; errors are the CLI's one-line ``CLIError``."""
+    from ..cli.common import CLIError, require
+
+    require("the playground", "web", "starlette", "uvicorn", "websockets")
     if not 0 <= args.port <= 65535:
-        print(f"mlpkit: error: --port must be 0..65535; got {args.port}.", file=sys.stderr)
-        return 2
+        raise CLIError(f"--port must be 0..65535; got {args.port}.", 2)
     if args.max_sessions < 1:
-        print("mlpkit: error: --max-sessions must be at least 1.", file=sys.stderr)
-        return 2
+        raise CLIError("--max-sessions must be at least 1.", 2)
 
     def on_ready(url: str) -> None:
         print(f"mlpkit playground: {url}  (Ctrl-C stops it)", flush=True)
@@ -114,9 +105,8 @@ def run(args: argparse.Namespace) -> int:
         serve(args.host, args.port, max_sessions=args.max_sessions,
               idle_timeout_s=args.idle_timeout * 60, on_ready=on_ready)  # fmt: skip
     except OSError as exc:
-        print(f"mlpkit: error: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}. "
-              "Choose another --port (0 picks a free one).", file=sys.stderr)  # fmt: skip
-        return 1
+        raise CLIError(f"cannot listen on {args.host}:{args.port}: {exc.strerror or exc}. "
+                       "Choose another --port (0 picks a free one).") from None  # fmt: skip
     except KeyboardInterrupt:
         pass
     print("mlpkit playground: stopped", flush=True)

@@ -1,5 +1,8 @@
 """One playground session: an :class:`~mlpkit.MLP`, its :class:`~mlpkit.Trainer`, frames.
 
+(One concept, kept whole: a session's messages in, its training and frames out, and the
+script that replays it, all read from the same settings dict.)
+
 A session is driven by one thread only (the server's worker): the event loop validates
 the page's messages with :func:`parse_message` and queues them; :meth:`Session.work`
 applies them, trains one epoch when playing (TensorFlow Playground also trains one epoch
