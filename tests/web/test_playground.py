@@ -361,3 +361,19 @@ def test_one_input_panels_sum_to_the_network_output(page_factory):
     assert np.abs(moved - expected).max() > 1e-3
     np.testing.assert_allclose(page.evaluate("Array.from(window.playground.panelSum)"), moved,
                                rtol=1e-5, atol=1e-5)  # fmt: skip
+
+
+def test_a_diverging_learning_rate_says_so_and_keeps_finite_weights(page_factory):
+    page = page_factory("#problem=regression&regDataset=reg-plane&learningRate=10&seed=1")
+    _first_frame(page)
+    page.click("#play")
+    page.wait_for_function("document.getElementById('status').textContent.startsWith('diverged')")
+    assert "Lower the learning rate" in page.text_content("#status")
+    weights = page.evaluate("window.playground.frame.weights")
+    assert all(np.all(np.isfinite(np.array(W, dtype=float))) for W in weights)
+    # A sane rate and a reset train again.
+    page.select_option("#learningRate", "0.01")
+    page.click("#reset")
+    page.click("#play")
+    page.wait_for_function("window.playground.frame.epoch >= 3")
+    assert page.text_content("#status") == "playing"
