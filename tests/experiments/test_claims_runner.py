@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
@@ -22,7 +23,11 @@ def test_reproduce_only_writes_results_report_and_figures(tmp_path):
         assert all((tmp_path / f).is_file() for f in r["figures"])
     html = (tmp_path / "report.html").read_text()
     assert html.startswith("<!DOCTYPE html>") and "data:image/png;base64," in html
-    assert "<script" not in html and "http://" not in html and "https://" not in html
+    # Self-contained: nothing is loaded from anywhere; the only URLs are links to the
+    # local playground's presets.
+    assert "<script" not in html and "<link" not in html and 'src="http' not in html
+    urls = re.findall(r"https?://[^\s\"'<]*", html)
+    assert all(u.startswith("http://127.0.0.1:8000/#preset=") for u in urls), urls
     assert any(line.startswith("[ 1/2] C6 ") for line in lines)
     assert "2/2 reproduced" in lines[-2] or any("2/2 reproduced" in s for s in lines)
 

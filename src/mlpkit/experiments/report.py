@@ -10,27 +10,29 @@ import platform
 from pathlib import Path
 from typing import Any
 
+from ..web.presets import preset_url
+
 __all__ = ["ERRATA", "render_report", "write_report"]
 
 #: The seeds' typos, printed right (SPEC.md, "Known errata").
 ERRATA = [
     (
-        "002",
+        "L2",
         "5 layers × 10 units, one input: “161,501 linear regions”",
         "(10 + 1)^5 = <b>161,051</b>",
     ),
     (
-        "002",
+        "L2",
         "5 layers × 50 units, 10 inputs: “10^134 linear regions”",
         "the textbook's errata: <b>more than 10^40</b>",
     ),
     (
-        "002",
+        "L2",
         "4-layer MNIST-1D net with 63 units: “15139 parameters”",
         "40·63+63 + 3·(63·63+63) + 63·10+10 = <b>15,319</b>",
     ),
     (
-        "000, 002",
+        "L0, L2",
         "h′₂ = a[ψ20 + ψ21 h2 + ψ22 h2 …]",
         "the first term uses h1: h′₂ = a[ψ20 + ψ21 <b>h1</b> + ψ22 h2 + ψ23 h3]",
     ),
@@ -158,8 +160,8 @@ def render_report(
     parts.append("</tbody></table>")
     parts.extend(_seed_table(results))
     parts.append(
-        "<h2 id=errata>Typos in the seeds, printed right</h2><table><thead><tr>"
-        "<th>seed</th><th>printed</th><th>correct</th></tr></thead><tbody>"
+        "<h2 id=errata>Typos in the lectures, printed right</h2><table><thead><tr>"
+        "<th>lecture</th><th>printed</th><th>correct</th></tr></thead><tbody>"
     )
     for seed, printed, right in ERRATA:
         parts.append(f"<tr><td>{_esc(seed)}</td><td>{_esc(printed)}</td><td>{right}</td></tr>")
@@ -190,6 +192,14 @@ def render_report(
                 f'<div class="note"><b>Why the numbers differ:</b> {_esc(r["note"])}</div>'
             )
         parts.append(f"<p><b>In the lectures' terms:</b> {_esc(r['lecture'])}</p>")
+        link = preset_url(r["id"], meta.get("playground_url", "http://127.0.0.1:8000/"))
+        if link is not None:
+            parts.append(
+                f'<p><a class="playground" href="{_esc(link)}">open in the playground</a> '
+                "(start it first with <code>mlpkit playground</code>; the preset loads "
+                "this claim's data, network and settings, with a caption of what to "
+                "look for)</p>"
+            )
         for fig in r["figures"]:
             parts.append(_img(out_dir, fig, embed))
         parts.append(

@@ -192,6 +192,7 @@ def reproduce(
     seed: int = 0,
     progress: Callable[[str], Any] | None = print,
     seeds: int | None = None,
+    playground_url: str = "http://127.0.0.1:8000/",
 ) -> list[dict[str, Any]]:
     """Regenerate the lectures' claims: figures, ``results.json`` and ``report.html``.
 
@@ -211,6 +212,9 @@ def reproduce(
     seeds : int, optional
         How many seeds (``seed``, ``seed + 1``, …) each claim runs over; default 1 for a
         quick run and 5 for the full run. The report says "reproduced in k/n seeds".
+    playground_url : str, default="http://127.0.0.1:8000/"
+        Where ``mlpkit playground`` serves: claims with a playground preset get an "open
+        in the playground" link to it (a link only; the report loads nothing from it).
 
     Returns
     -------
@@ -248,6 +252,7 @@ def reproduce(
         "seeds": n_seeds,
         "wall_seconds": round(wall, 1),
         "load_average": [round(x, 2) for x in os.getloadavg()],
+        "playground_url": playground_url,
     }
     write_report(out, results, meta)
     say("")
@@ -293,6 +298,13 @@ def cli_main(argv: list[str] | None = None) -> int:
         "50,000 / 10,000 / 5,000 split (default: the bundled 5,000-image subset; the "
         "MLPKIT_MNIST_DIR environment variable does the same)",
     )
+    parser.add_argument(
+        "--playground-url",
+        metavar="URL",
+        default="http://127.0.0.1:8000/",
+        help="where `mlpkit playground` runs, for the report's 'open in the playground' "
+        "links (default http://127.0.0.1:8000/, its default address)",
+    )
     args = parser.parse_args(argv)
     if args.seeds is not None and args.seeds < 1:
         parser.error(f"--seeds must be a positive integer; got {args.seeds}.")
@@ -306,6 +318,7 @@ def cli_main(argv: list[str] | None = None) -> int:
     except ValueError as exc:
         parser.error(str(exc))
     results = reproduce(
-        args.out, quick=args.quick, only=args.only, seed=args.seed, seeds=args.seeds
-    )
+        args.out, quick=args.quick, only=args.only, seed=args.seed, seeds=args.seeds,
+        playground_url=args.playground_url,
+    )  # fmt: skip
     return 1 if any(r.get("error") for r in results) else 0
