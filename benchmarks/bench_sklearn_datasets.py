@@ -2,7 +2,7 @@
 
 Matched settings: the same parameters for both libraries (scikit-learn's defaults unless
 given on the command line), standardised features, the same stratified 75/25 splits,
-several seeds. Both run with BLAS pinned to one thread (GOTCHAS.md: on this 2-core
+several seeds. Both run with BLAS pinned to one thread (docs/machine.md: on this 2-core
 machine a second OpenBLAS thread makes small matrix products slower, which would only
 handicap scikit-learn). The two libraries alternate run by run, with a short pause
 between them so OpenBLAS's spinning worker threads do not slow the next one.

@@ -2,9 +2,10 @@
 
 Run by hand, never as a timed test::
 
-    PYTHONPATH=src python benchmarks/bench_speed.py            # full run, ~5 minutes
-    PYTHONPATH=src python benchmarks/bench_speed.py --quick    # fewer rows, ~1 minute
+    PYTHONPATH=src python benchmarks/bench_speed.py            # 1 and 2 threads, ~12 min
+    PYTHONPATH=src python benchmarks/bench_speed.py --quick    # fewer rows, ~3 minutes
     PYTHONPATH=src python benchmarks/bench_speed.py --threads 1 --json out.json
+    PYTHONPATH=src python benchmarks/bench_speed.py --quick --standalone   # + fresh processes
 
 Workloads (issue 2, "Speed"):
 
@@ -19,16 +20,21 @@ How it is timed:
 
 * In ONE process and interleaved: each repetition runs every library once (mlpkit,
   PyTorch, scikit-learn, the GEMM-only bound), rotating the order, with a pause between
-  runs so OpenBLAS's spinning worker threads settle (GOTCHAS.md); for the toy net,
+  runs so OpenBLAS's spinning worker threads settle (docs/machine.md); for the toy net,
   whose runs last milliseconds, one untimed epoch follows the pause. Each run trains
   ``epochs`` epochs on a model that persists across repetitions (warm caches, warm
   optimizer state); its time / epochs is one sample; the tables show the median, the
   best repetition, and the median of the process's CPU time (``time.process_time``):
   on a machine shared with other jobs, the wall clock also counts the time spent
   waiting for a core, while with one thread the CPU time does not.
-* Threads: ``--threads auto`` (the default) takes mlpkit's own choice for the workload
-  (:func:`mlpkit.training.blas_threads_for`) and gives every library the same number:
-  ``torch.set_num_threads``, ``threadpool_limits`` around scikit-learn and the bound.
+* Threads: ``--threads 1 2`` (the default) runs every workload at 1 and at 2 threads;
+  ``auto`` takes mlpkit's own choice (:func:`mlpkit.threads.blas_threads_for`). Every
+  library gets the same number: ``torch.set_num_threads``, ``threadpool_limits`` around
+  scikit-learn, :func:`mlpkit.threads.blas_limit` around the bound.
+* ``--standalone``: besides the interleaved run, each library alone in a fresh process
+  that imports only it, trained the way users call it: one long fit of ``E`` epochs,
+  and ``E`` calls of a one-epoch fit back to back (per-epoch time of each). The
+  interleaving must not hide what a user sees.
 * Each library trains with its usual loop: mlpkit ``net.fit`` with default options;
   scikit-learn ``fit`` with ``warm_start=True`` and ``max_iter=epochs`` (alpha=0, no
   early stopping); PyTorch a plain eager loop (``randperm``, index the batch,
@@ -104,7 +110,7 @@ def make_data(w: Workload) -> tuple[np.ndarray, np.ndarray]:
 
 def resolve_threads(arg: str, w: Workload) -> int:
     if arg == "auto":
-        from mlpkit.training import blas_threads_for
+        from mlpkit.threads import blas_threads_for
 
         return blas_threads_for(list(w.sizes), w.batch_size)
     return int(arg)
@@ -186,7 +192,7 @@ def sklearn_trainer(w: Workload, X: np.ndarray, y: np.ndarray, threads: int) -> 
 
 def gemm_bound_trainer(w: Workload, X: np.ndarray, y: np.ndarray, threads: int) -> Callable:
     """The matmuls of forward + backward and nothing else (see the module docstring)."""
-    from threadpoolctl import threadpool_limits
+    from mlpkit.threads import blas_limit
 
     rng = np.random.default_rng(1)
     n, bs, sizes = X.shape[0], w.batch_size, w.sizes
@@ -198,7 +204,7 @@ def gemm_bound_trainer(w: Workload, X: np.ndarray, y: np.ndarray, threads: int) 
     L = len(Ws)
 
     def train(epochs: int) -> None:
-        with threadpool_limits(limits=threads, user_api="blas"):
+        with blas_limit(threads):
             for _ in range(epochs):
                 for m in batches:
                     for k in range(L):
@@ -283,6 +289,35 @@ def _memory_child(lib: str, name: str, n_rows: int, threads: int) -> None:
     print(json.dumps({"peak_mib": peak, "train_mib": peak - before}))
 
 
+def standalone(lib: str, w: Workload, threads: int, epochs: int) -> dict[str, float]:
+    """Per-epoch wall time of ``lib`` alone in a fresh process: one long fit of ``epochs``
+    epochs ("long"), and ``epochs`` one-epoch fits back to back ("b2b")."""
+    out = {}
+    for mode in ("long", "b2b"):
+        cmd = [sys.executable, __file__, "--_standalone", lib, w.name, str(w.n_rows),
+               str(threads), str(epochs), mode]  # fmt: skip
+        res = subprocess.run(cmd, capture_output=True, text=True, check=True, env=os.environ)
+        out[mode] = float(res.stdout.strip().splitlines()[-1])
+    return out
+
+
+def _standalone_child(lib: str, name: str, n_rows: int, threads: int, epochs: int,
+                      mode: str) -> None:  # fmt: skip
+    w = next(x for x in workloads(False) if x.name == name)
+    w = Workload(w.name, w.sizes, w.activation, w.batch_size, n_rows, 1, 0)
+    X, y = make_data(w)
+    train = TRAINERS[lib](w, X, y, threads)
+    train(1)  # imports, compilation, buffers: not what a long run pays per epoch
+    time.sleep(PAUSE_S)
+    t0 = time.perf_counter()
+    if mode == "long":
+        train(epochs)
+    else:
+        for _ in range(epochs):
+            train(1)
+    print((time.perf_counter() - t0) / epochs)
+
+
 # ---------------------------------------------------------------- report
 def table(results: list[dict[str, Any]], stat: str = "median") -> str:
     """Markdown table of seconds per epoch; ``stat``: "median" or "best" (wall clock) or
@@ -311,13 +346,32 @@ def memory_table(mem: dict[str, dict[str, dict[str, float]]]) -> str:
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--quick", action="store_true", help="fewer rows and repetitions")
-    ap.add_argument("--threads", default="auto", help="BLAS/torch threads: a number or auto")
+    ap.add_argument(
+        "--threads",
+        nargs="+",
+        default=["1", "2"],
+        help="BLAS/torch thread counts to run, numbers or auto (default: 1 2)",
+    )
+    ap.add_argument(
+        "--standalone", action="store_true", help="also time each library alone in fresh processes"
+    )
+    ap.add_argument(
+        "--standalone-epochs",
+        type=int,
+        default=None,
+        help="epochs of the standalone runs (default 5, toy 50)",
+    )
     ap.add_argument("--reps", type=int, default=None, help="repetitions (default 5, quick 3)")
     ap.add_argument("--only", nargs="*", default=None, help="workload names to run")
     ap.add_argument("--no-memory", action="store_true", help="skip the memory subprocesses")
     ap.add_argument("--json", default=None, help="also write the results to this file")
     ap.add_argument("--_memory", nargs=4, help=argparse.SUPPRESS)
+    ap.add_argument("--_standalone", nargs=6, help=argparse.SUPPRESS)
     args = ap.parse_args(argv)
+    if args._standalone:
+        lib, name, n_rows, threads, epochs, mode = args._standalone
+        _standalone_child(lib, name, int(n_rows), int(threads), int(epochs), mode)
+        return
     if args._memory:
         lib, name, n_rows, threads = args._memory
         _memory_child(lib, name, int(n_rows), int(threads))
@@ -337,23 +391,25 @@ def main(argv: list[str] | None = None) -> None:
     for w in workloads(args.quick):
         if args.only and w.name not in args.only:
             continue
-        threads = resolve_threads(args.threads, w)
-        t0 = time.perf_counter()
-        samples, cpu_samples = time_workload(w, threads, reps, libs)
-        med = {lib: statistics.median(v) for lib, v in samples.items()}
-        best = {lib: min(v) for lib, v in samples.items()}
-        cpu = {lib: statistics.median(v) for lib, v in cpu_samples.items()}
-        loads.append(os.getloadavg()[0])
-        results.append({"workload": w.name, "threads": threads, "rows": w.n_rows,
-                        "epochs_per_rep": w.epochs, "reps": reps, "samples": samples,
-                        "median": med, "best": best, "cpu_median": cpu,
-                        "cpu_samples": cpu_samples, "load1": loads[-1]})  # fmt: skip
-        took = time.perf_counter() - t0
-        print(f"{w.name:>11} ({threads} thread{'s' * (threads > 1)}, {took:.0f}s): "
-              + "  ".join(f"{lib} {med[lib]:.4g}" for lib in libs)
-              + f"  | mlpkit/torch {med['mlpkit'] / med['torch']:.3f}"
-              f"  mlpkit/sklearn {med['mlpkit'] / med['sklearn']:.3f}"
-              f"  share {med['gemm'] / med['mlpkit']:.2f}", flush=True)  # fmt: skip
+        for threads_arg in args.threads:
+            threads = resolve_threads(threads_arg, w)
+            t0 = time.perf_counter()
+            samples, cpu_samples = time_workload(w, threads, reps, libs)
+            med = {lib: statistics.median(v) for lib, v in samples.items()}
+            best = {lib: min(v) for lib, v in samples.items()}
+            cpu = {lib: statistics.median(v) for lib, v in cpu_samples.items()}
+            loads.append(os.getloadavg()[0])
+            results.append({"workload": w.name, "threads": threads, "rows": w.n_rows,
+                            "epochs_per_rep": w.epochs, "reps": reps, "samples": samples,
+                            "median": med, "best": best, "cpu_median": cpu,
+                            "cpu_samples": cpu_samples, "load1": loads[-1]})  # fmt: skip
+            took = time.perf_counter() - t0
+            print(f"{w.name:>11} ({threads} thread{'s' * (threads > 1)}, {took:.0f}s, load "
+                  f"{loads[-1]:.2f}): "
+                  + "  ".join(f"{lib} {med[lib]:.4g}" for lib in libs)
+                  + f"  | mlpkit/torch {med['mlpkit'] / med['torch']:.3f}"
+                  f"  mlpkit/sklearn {med['mlpkit'] / med['sklearn']:.3f}"
+                  f"  share {med['gemm'] / med['mlpkit']:.2f}", flush=True)  # fmt: skip
     print("\nMedian over the repetitions:\n")
     print(table(results))
     print("\nBest (fastest) repetition, the least disturbed by other processes:\n")
@@ -363,19 +419,45 @@ def main(argv: list[str] | None = None) -> None:
         "waits for a core):\n"
     )
     print(table(results, "cpu_median"))
+    alone: list[dict[str, Any]] = []
+    if args.standalone:
+        print("\nEach library alone in a fresh process, s/epoch: one long fit | one-epoch "
+              "fits back to back (b2b):\n")  # fmt: skip
+        print("| workload | threads | " + " | ".join(f"{lib} long | {lib} b2b" for lib in libs)
+              + " | mlpkit b2b/long | share of bound (long) | load |")  # fmt: skip
+        print("|" + "---|" * (2 * len(libs) + 5))
+        for w in workloads(args.quick):
+            if args.only and w.name not in args.only:
+                continue
+            epochs = args.standalone_epochs or (50 if w.name == "toy" else 5)
+            for threads_arg in args.threads:
+                threads = resolve_threads(threads_arg, w)
+                per = {lib: standalone(lib, w, threads, epochs) for lib in libs}
+                loads.append(os.getloadavg()[0])
+                alone.append({"workload": w.name, "threads": threads, "epochs": epochs,
+                              "results": per, "load1": loads[-1]})  # fmt: skip
+                cells = " | ".join(f"{per[lib]['long']:.4g} | {per[lib]['b2b']:.4g}"
+                                   for lib in libs)  # fmt: skip
+                m = per["mlpkit"]
+                print(
+                    f"| {w.name} | {threads} | {cells} | {m['b2b'] / m['long']:.3f} | "
+                    f"{per['gemm']['long'] / m['long']:.2f} | {loads[-1]:.2f} |",
+                    flush=True,
+                )
     mem: dict[str, dict[str, dict[str, float]]] = {}
     if not args.no_memory:
         for w in workloads(args.quick):
             if w.name not in ("mnist-b128", "toy") or (args.only and w.name not in args.only):
                 continue
-            threads = resolve_threads(args.threads, w)
+            threads = resolve_threads(args.threads[0], w)
             mem[w.name] = {lib: measure_memory(lib, w, threads) for lib in libs[:3]}
         print()
         print(memory_table(mem))
     print(f"\nload average (1 min) during the run: {min(loads):.2f} to {max(loads):.2f}")
     if args.json:
         with open(args.json, "w") as fh:
-            json.dump({"results": results, "memory": mem, "load1": loads}, fh, indent=1)
+            json.dump({"results": results, "standalone": alone, "memory": mem, "load1": loads},
+                      fh, indent=1)  # fmt: skip
 
 
 if __name__ == "__main__":

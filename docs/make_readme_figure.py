@@ -1,4 +1,4 @@
-"""Draw docs/images/rings.png, the README's picture (seed 003's concentric rings).
+"""Draw docs/images/rings.png, the README's picture (lecture L3's concentric rings).
 
 python docs/make_readme_figure.py
 """
@@ -31,7 +31,7 @@ for net, colour in zip(nets, ("tab:orange", "tab:blue")):
 axes[2].set(title="cross-entropy loss", xlabel="epoch")
 axes[2].legend(fontsize=8)
 axes[2].grid(alpha=0.3)
-fig.suptitle("Seed 003: concentric rings need a layer with 3 or more hidden units", fontsize=13)
+fig.suptitle("Lecture L3: concentric rings need a layer with 3 or more hidden units", fontsize=13)
 fig.tight_layout()
 out = Path(__file__).parent / "images" / "rings.png"
 fig.savefig(out, dpi=90)

@@ -1,7 +1,7 @@
 """Shared test set-up.
 
 BLAS threads are pinned to one: on a 2-core machine OpenBLAS's default threading made
-small-network training 10-25x slower (GOTCHAS.md), and tests run many small networks.
+small-network training 10-25x slower (docs/machine.md), and tests run many small networks.
 """
 
 from __future__ import annotations

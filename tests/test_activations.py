@@ -1,4 +1,4 @@
-"""The activation table (seed 004): f' against finite differences, and the table's
+"""The activation table (lecture L4): f' against finite differences, and the table's
 columns (range, monotonic, identity near 0) checked numerically."""
 
 import numpy as np
@@ -59,7 +59,7 @@ def test_leaky_relu_default_slope_is_seed_004s_0_01():
 
 
 def test_relu_derivative_at_zero_follows_seed_001():
-    # Seed 001: ReLU'(z) = 1 if z >= 0.
+    # Lecture L1: ReLU'(z) = 1 if z >= 0.
     assert get_activation("relu").df(np.array([0.0]), np.array([0.0]))[0] == 1.0
 
 

@@ -66,9 +66,15 @@ def test_onnx_matches_mlpkit(model, tmp_path):
     assert [o.version for o in proto.opset_import if o.domain == ""] == [17]
     sess = ort.InferenceSession(str(path), providers=["CPUExecutionProvider"])
     Xd = X.astype(model.net.dtype)
-    (out,) = sess.run(None, {"X": Xd})
+    out, *rest = sess.run(None, {"X": Xd})
     assert out.dtype == model.net.dtype
     _close(out, model.forward(Xd))
+    if model.is_classifier:  # a second output equal to predict_proba (2 columns if binary)
+        (proba,) = rest
+        assert proba.shape == (len(Xd), max(2, model.net.n_outputs))
+        _close(proba, model.predict_proba(Xd))
+    else:
+        assert rest == []
     if model.is_classifier:
         assert np.array_equal(out.argmax(axis=1) if out.shape[1] > 1 else out[:, 0] >= 0.5,
                               model.net.predict(model.transform(Xd)))  # fmt: skip

@@ -13,7 +13,7 @@ import pytest
 os.environ.setdefault("OPENBLAS_NUM_THREADS", "1")
 
 import mlpkit  # noqa: E402
-from mlpkit import io  # noqa: E402
+from mlpkit import atomicfile, io  # noqa: E402
 from mlpkit.io import Model, ModelFileError  # noqa: E402
 from mlpkit.training import Trainer  # noqa: E402
 
@@ -213,7 +213,7 @@ def test_crash_during_save_keeps_previous_file(tmp_path, monkeypatch):
         fh.write(data[: len(data) // 2])
         raise OSError("No space left on device")
 
-    monkeypatch.setattr(io, "_write_all", crash_midway)
+    monkeypatch.setattr(atomicfile, "_write_all", crash_midway)
     second = _randomised(ARCHS[1])
     second.params = second.params * 2
     with pytest.raises(OSError, match="No space"):
@@ -278,3 +278,185 @@ def test_checkpoint_callback_writes_every_n_epochs(tmp_path):
     assert io.load_checkpoint(path)["epoch"] == 5  # and once more at the end
     cfg = io.read_config(path)
     assert cfg["kind"] == "checkpoint" and json.dumps(cfg)  # plain JSON
+
+
+# ---------------------------------------------------------------------- edited model files
+def _edited(tmp_path, edit_config=None, edit_tensors=None, arch=1, name="edited.mlpkit"):
+    """A model file whose config or tensors were edited by hand (the framing stays valid)."""
+    net = _randomised(ARCHS[arch])
+    model = Model(net, classes=["a", "b", "c"], x_mean=np.zeros(4), x_scale=np.ones(4))
+    tensors, config = io._model_payload(model)
+    if edit_config is not None:
+        edit_config(config)
+    if edit_tensors is not None:
+        edit_tensors(tensors)
+    path = tmp_path / name
+    path.write_bytes(io._encode(tensors, config))
+    return path
+
+
+def _set_layer(i, **kv):
+    def edit(config):
+        config["network"]["layers"][i].update(kv)
+
+    return edit
+
+
+def _huge(config):
+    config["network"]["layer_sizes"][1] = 10**12
+    config["network"]["layers"][0]["n_out"] = 10**12
+
+
+EDITS = {
+    "huge-width": (_huge, None, "between 1 and"),
+    "zero-width": (_set_layer(0, n_out=0), None, "n_out is 0"),
+    "negative-width": (
+        lambda c: c["network"]["layer_sizes"].__setitem__(0, -4),
+        None,
+        "layer size 0 is -4",
+    ),
+    "widths-do-not-chain": (_set_layer(-1, n_in=7), None, "takes 7 inputs but receives 8"),
+    "unknown-layer": (_set_layer(2, type="Conv2d"), None, "type 'Conv2d'"),
+    "unknown-dtype": (lambda c: c["network"].update(dtype="bogus"), None, "dtype 'bogus'"),
+    "unknown-activation": (_set_layer(2, type="Activation", name="swoosh"), None, "'swoosh'"),
+    "unknown-loss": (lambda c: c["network"].update(loss="hinge"), None, "loss 'hinge'"),
+    "x-mean-length": (
+        None,
+        lambda t: t.__setitem__("x_mean", np.zeros(3, np.float32)),
+        "'x_mean' (shape (3,))",
+    ),
+    "nan-weight": (
+        None,
+        lambda t: t["params"].__setitem__(5, np.nan),
+        "non-finite value in 'params'",
+    ),
+    "params-count": (
+        None,
+        lambda t: t.__setitem__("params", np.zeros(7, np.float32)),
+        "7 parameters in 'params'",
+    ),
+    "class-count": (lambda c: c["classes"]["values"].append("d"), None, "4 classes"),
+    "class-dtype": (lambda c: c["classes"].update(dtype="bogus"), None, "class dtype 'bogus'"),
+    "feature-names": (lambda c: c.update(feature_names=["a"]), None, "features"),
+    "zero-scale": (None, lambda t: t["x_scale"].__setitem__(0, 0.0), "zero in 'x_scale'"),
+}
+
+
+@pytest.mark.parametrize("case", list(EDITS))
+def test_edited_model_file_is_refused_in_one_line(tmp_path, case):
+    import tracemalloc
+
+    good = io.save(_randomised(ARCHS[1]), tmp_path / "good.mlpkit")
+    edit_config, edit_tensors, needle = EDITS[case]
+    bad = _edited(tmp_path, edit_config, edit_tensors)
+    tracemalloc.start()
+    try:
+        with pytest.raises(ModelFileError) as err:
+            io.load(bad)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    msg = str(err.value)
+    assert type(err.value) is ModelFileError
+    assert msg.startswith(f"{bad}: ") and "\n" not in msg
+    assert needle in msg, msg
+    assert peak < 20 * 2**20  # refused before allocating what the config claims
+    assert io.load(good).net.n_params == _randomised(ARCHS[1]).n_params  # nothing lost
+
+
+def test_parameter_count_rule_matches_every_layer_kind():
+    from mlpkit.modelcheck import config_n_params
+
+    for kw in ARCHS:
+        net = _randomised(kw)
+        assert config_n_params("x", net.get_config()) == net.n_params
+
+
+def test_dev_zero_and_a_fifo_are_refused_at_once(tmp_path):
+    with pytest.raises(ModelFileError, match="not a regular file"):
+        mlpkit.load("/dev/zero")
+    fifo = tmp_path / "pipe.mlpkit"
+    os.mkfifo(fifo)
+    with pytest.raises(ModelFileError, match="not a regular file"):  # would block if opened
+        io.load(fifo)
+
+
+def test_size_limit_is_checked_before_reading(tmp_path, monkeypatch):
+    path = _good_file(tmp_path)
+    monkeypatch.setattr(io, "MAX_FILE_BYTES", 100)
+    with pytest.raises(ModelFileError, match=r"model files are at most 100 bytes") as err:
+        io.load(path)
+    assert str(path) in str(err.value)
+
+
+def test_saving_non_finite_weights_is_refused_and_keeps_the_previous_file(tmp_path):
+    path = tmp_path / "model.mlpkit"
+    first = _randomised(ARCHS[0])
+    io.save(first, path)
+    broken = _randomised(ARCHS[0])
+    broken.params[:] = np.nan  # the live vector, as a diverged run leaves it
+    with pytest.raises(ValueError, match="non-finite values") as err:
+        io.save(broken, path)
+    assert str(path) in str(err.value)
+    assert type(err.value) is ValueError
+    assert io.load(path).net.params.tobytes() == first.params.tobytes()
+
+
+def test_temporary_file_of_a_killed_save_is_removed_by_the_next_save(tmp_path):
+    import signal
+    import subprocess
+    import sys
+
+    path = tmp_path / "model.mlpkit"
+    first = _randomised(ARCHS[1])
+    io.save(first, path)
+    # A real process, killed in the middle of writing its temporary file.
+    script = (
+        "import sys, time, numpy as np, mlpkit\n"
+        "from mlpkit import atomicfile, io\n"
+        "def slow(fh, data):\n"
+        "    fh.write(data[: len(data) // 2]); fh.flush()\n"
+        "    print('writing', flush=True); time.sleep(60)\n"
+        "atomicfile._write_all = slow\n"
+        "io.save(mlpkit.MLP([4, 8, 8, 3], output='softmax'), sys.argv[1])\n"
+    )
+    env = dict(os.environ, PYTHONPATH=os.path.dirname(io.__file__).rsplit(os.sep, 1)[0])
+    proc = subprocess.Popen(
+        [sys.executable, "-c", script, str(path)], stdout=subprocess.PIPE, text=True, env=env
+    )
+    try:
+        assert proc.stdout is not None and proc.stdout.readline().strip() == "writing"
+        proc.send_signal(signal.SIGKILL)
+    finally:
+        proc.wait(timeout=30)
+    left = [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+    assert len(left) == 1 and left[0].name.startswith(".model.mlpkit.")
+    assert io.load(path).net.params.tobytes() == first.params.tobytes()  # previous file intact
+    second = _randomised(ARCHS[1])
+    io.save(second, path)
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["model.mlpkit"]
+    assert io.load(path).net.params.tobytes() == second.params.tobytes()
+
+
+@pytest.mark.parametrize(
+    "edit, needle",
+    [
+        (lambda t: t.update(epoch=-1), "damaged trainer state"),
+        (lambda t: t.pop("rng"), "damaged trainer state"),
+        (lambda t: t.update(best_loss="lots"), "damaged best loss 'lots'"),
+    ],
+    ids=["negative-epoch", "no-rng", "bad-best-loss"],
+)
+def test_edited_checkpoint_is_refused_in_one_line(tmp_path, edit, needle):
+    path = tmp_path / "ck.mlpkit"
+    io.save_checkpoint(_trainer(), path)  # a trainer that has not run: epoch 0
+    good = io.load_checkpoint(path)
+    tensors = dict(io._tensors(path, path.read_bytes()))
+    config = io.read_config(path)
+    edit(config["trainer"])
+    bad = tmp_path / "edited.mlpkit"
+    bad.write_bytes(io._encode(tensors, config))
+    with pytest.raises(ModelFileError) as err:
+        io.load_checkpoint(bad)
+    assert str(err.value).startswith(f"{bad}: ") and needle in str(err.value)
+    assert io.load_checkpoint(path)["epoch"] == good["epoch"]  # the original still loads

@@ -28,11 +28,11 @@ def _check_layer(layer, X, rng, training=False, seed=0):
     R = rng.normal(size=(X.shape[0], layer.n_out))
 
     def loss():
-        out = layer.forward(X, training, np.random.default_rng(seed))
+        out = layer(X, training, np.random.default_rng(seed))
         return float(np.sum(R * out))
 
     loss()
-    dX = layer.backward(R.copy())
+    dX = layer.backprop(R.copy())
     np.testing.assert_allclose(dX, numerical_gradient(loss, X), rtol=1e-6, atol=1e-8)
     np.testing.assert_allclose(grads, numerical_gradient(loss, params), rtol=1e-6, atol=1e-8)
 
@@ -41,7 +41,7 @@ def test_dense_computes_seed_004s_equation(rng):
     layer = Dense(3, 2)
     _bind(layer, rng)
     X = rng.normal(size=(5, 3))
-    np.testing.assert_allclose(layer.forward(X), X @ layer.W + layer.b)
+    np.testing.assert_allclose(layer(X), X @ layer.W + layer.b)
     assert layer.W.shape == (3, 2) and layer.b.shape == (2,)
 
 
@@ -70,7 +70,7 @@ def test_layer_norm_gradients_and_statistics(rng):
     ln = LayerNorm(5)
     params, _ = _bind(ln, rng)
     ln.init_params(rng)
-    out = ln.forward(rng.normal(size=(4, 5)) * 3 + 1)
+    out = ln(rng.normal(size=(4, 5)) * 3 + 1)
     np.testing.assert_allclose(out.mean(axis=1), 0, atol=1e-12)
     np.testing.assert_allclose(out.std(axis=1), 1, atol=1e-5)
 
@@ -85,7 +85,7 @@ def test_residual_is_h_plus_f_of_h(rng):
     block = Residual(inner)
     _bind(block, rng)
     X = rng.normal(size=(4, 3))
-    np.testing.assert_allclose(block.forward(X), X + np.tanh(X @ inner[0].W + inner[0].b))
+    np.testing.assert_allclose(block(X), X + np.tanh(X @ inner[0].W + inner[0].b))
     with pytest.raises(ValueError, match="back to itself"):
         Residual([Dense(3, 4)])
 
@@ -93,13 +93,13 @@ def test_residual_is_h_plus_f_of_h(rng):
 def test_dropout_scales_survivors_and_routes_gradients(rng):
     layer = Dropout(1000, 0.3)
     X = np.ones((20, 1000))
-    out = layer.forward(X, training=True, rng=np.random.default_rng(0))
+    out = layer(X, training=True, rng=np.random.default_rng(0))
     kept = out != 0
     assert abs(kept.mean() - 0.7) < 0.02
     np.testing.assert_allclose(out[kept], 1 / 0.7)
-    dX = layer.backward(np.ones_like(X))
+    dX = layer.backprop(np.ones_like(X))
     np.testing.assert_array_equal(dX, out)  # gradient flows only through survivors
-    np.testing.assert_array_equal(layer.forward(X, training=False), X)
+    np.testing.assert_array_equal(layer(X, training=False), X)
     _check_layer(Dropout(3, 0.5), rng.normal(size=(4, 3)), rng, training=True)
 
 

@@ -60,21 +60,21 @@ def test_non_canonical_pairs_use_the_chain_rule(name, head_name, rng):
 def test_values_follow_the_seed_formulas(rng):
     Z, Y = rng.normal(size=(4, 2)), rng.normal(size=(4, 2))
     ident = OutputHead("identity")
-    # Seed 004: L = 1/2 Σ_i Σ_j (F - Y)², G = F - Y.
+    # Lecture L4: L = 1/2 Σ_i Σ_j (F - Y)², G = F - Y.
     L, G, _ = get_loss("sum_squared_error")(Z, Y, ident)
     assert L == pytest.approx(0.5 * np.sum((Z - Y) ** 2))
     np.testing.assert_allclose(G, Z - Y)
-    # Seed 001: the mean over samples, delta_Y / n.
+    # Lecture L1: the mean over samples, delta_Y / n.
     L, G, _ = get_loss("squared_error")(Z, Y, ident)
     assert L == pytest.approx(0.5 * np.sum((Z - Y) ** 2) / 4)
     np.testing.assert_allclose(G, (Z - Y) / 4)
-    # Seed 004: E = 1/N Σ_n -Σ_k t ln p with p = softmax.
+    # Lecture L4: E = 1/N Σ_n -Σ_k t ln p with p = softmax.
     T = np.eye(2)[[0, 1, 1, 0]]
     P = np.exp(Z) / np.exp(Z).sum(axis=1, keepdims=True)
     L, G, A = get_loss("cross_entropy")(Z, T, OutputHead("softmax"))
     assert L == pytest.approx(-np.mean(np.sum(T * np.log(P), axis=1)))
     np.testing.assert_allclose(G, (P - T) / 4)
-    # Seed 004: binary cross entropy -(t ln y + (1 - t) ln(1 - y)).
+    # Lecture L4: binary cross entropy -(t ln y + (1 - t) ln(1 - y)).
     t = np.array([[1.0], [0.0], [1.0], [0.0]])
     z = Z[:, :1]
     y = 1 / (1 + np.exp(-z))

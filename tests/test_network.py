@@ -11,9 +11,9 @@ from mlpkit import MLP, parameter_count
 from mlpkit.analysis import check_gradients
 
 
-# --------------------------------------------------------------------- seed 001's code
+# --------------------------------------------------------------------- lecture L1's code
 def gradient_descent_step(X, Y, W0, b0, W1, b1, learning_rate):
-    """Copied verbatim from seed 001 ("MLP - Gradient Descent"). W is (out, in) there."""
+    """Copied verbatim from lecture L1 ("MLP - Gradient Descent"). W is (out, in) there."""
     H_ = np.matmul(X, np.transpose(W0)) + b0
     H = np.maximum(H_, 0)
     Y_ = np.matmul(H, np.transpose(W1)) + b1
@@ -35,7 +35,7 @@ def gradient_descent_step(X, Y, W0, b0, W1, b1, learning_rate):
 
 
 def test_one_gradient_descent_step_equals_seed_001(rng):
-    # Seed 001's BMI network: 2 inputs, 8 ReLU units, 1 output, mean squared error / 2.
+    # Lecture L1's BMI network: 2 inputs, 8 ReLU units, 1 output, mean squared error / 2.
     net = MLP([2, 8, 1], activation="relu", dtype=np.float64, random_state=0)
     X = rng.normal(size=(32, 2))
     Y = rng.normal(size=(32, 1))
@@ -50,7 +50,7 @@ def test_one_gradient_descent_step_equals_seed_001(rng):
 
 
 def test_seed_004_tanh_recursion_gives_the_engines_gradients(rng):
-    """Seed 004: G_l = F - Y, dL/dW_l = A_lᵀ G_l, dL/db_l = 1ᵀ G_l,
+    """Lecture L4: G_l = F - Y, dL/dW_l = A_lᵀ G_l, dL/db_l = 1ᵀ G_l,
     G_{l-1} = (1 - A_l ⊙ A_l) ⊙ (G_l W_lᵀ), for L = 1/2 Σ (F - Y)²."""
     net = MLP([3, 5, 4, 2], activation="tanh", loss="sum_squared_error", dtype=np.float64,
               random_state=1)  # fmt: skip
@@ -76,22 +76,22 @@ def test_seed_004_tanh_recursion_gives_the_engines_gradients(rng):
 @pytest.mark.parametrize(
     ("sizes", "residual", "expected", "where"),
     [
-        ([1, 3, 1], False, 10, "seed 000: 1-3-1"),
-        ([2, 100, 1], False, 401, "seed 004: one layer n=100"),
-        ([2, 10, 10, 1], False, 151, "seed 004: two layers 10/10"),
-        ([2, 125, 1], False, 501, "seed 004: image, 1 layer 125"),
-        ([2, 20, 20, 1], False, 501, "seed 004: image, 2 layers 20"),
-        ([2, 14, 14, 14, 1], False, 477, "seed 004: 3 layers 14"),
-        ([2, 15, 15, 15, 1], False, 541, "seed 004: 3 layers 15"),
-        ([2, 19, 19, 19, 1], False, 837, "seed 004: 3 layers 19"),
-        ([2, 10, 20, 10, 1], False, 471, "seed 004: MLP 10/20/10"),
-        ([2, 10, 20, 10, 10, 1], True, 581, "seed 004: ResNet 10/20/10/10"),
-        ([40, 298, 10], False, 15208, "seed 002: MNIST-1D 1 layer"),
-        ([40, 100, 100, 10], False, 15210, "seed 002: MNIST-1D 2 layers"),
-        ([40, 75, 75, 75, 10], False, 15235, "seed 002: MNIST-1D 3 layers"),
-        ([40, 63, 63, 63, 63, 10], False, 15319, "seed 002 erratum: 15,319 not 15,139"),
-        ([10, 50, 50, 50, 50, 50, 1], False, 10801, "seed 002: 5 x 50, 10 inputs"),
-        ([1, 10, 10, 10, 10, 10, 1], False, 471, "seed 002: 5 x 10, 1 input"),
+        ([1, 3, 1], False, 10, "lecture L0: 1-3-1"),
+        ([2, 100, 1], False, 401, "lecture L4: one layer n=100"),
+        ([2, 10, 10, 1], False, 151, "lecture L4: two layers 10/10"),
+        ([2, 125, 1], False, 501, "lecture L4: image, 1 layer 125"),
+        ([2, 20, 20, 1], False, 501, "lecture L4: image, 2 layers 20"),
+        ([2, 14, 14, 14, 1], False, 477, "lecture L4: 3 layers 14"),
+        ([2, 15, 15, 15, 1], False, 541, "lecture L4: 3 layers 15"),
+        ([2, 19, 19, 19, 1], False, 837, "lecture L4: 3 layers 19"),
+        ([2, 10, 20, 10, 1], False, 471, "lecture L4: MLP 10/20/10"),
+        ([2, 10, 20, 10, 10, 1], True, 581, "lecture L4: ResNet 10/20/10/10"),
+        ([40, 298, 10], False, 15208, "lecture L2: MNIST-1D 1 layer"),
+        ([40, 100, 100, 10], False, 15210, "lecture L2: MNIST-1D 2 layers"),
+        ([40, 75, 75, 75, 10], False, 15235, "lecture L2: MNIST-1D 3 layers"),
+        ([40, 63, 63, 63, 63, 10], False, 15319, "lecture L2 erratum: 15,319 not 15,139"),
+        ([10, 50, 50, 50, 50, 50, 1], False, 10801, "lecture L2: 5 x 50, 10 inputs"),
+        ([1, 10, 10, 10, 10, 10, 1], False, 471, "lecture L2: 5 x 10, 1 input"),
     ],
 )
 def test_parameter_counts_equal_the_lectures(sizes, residual, expected, where):
@@ -112,7 +112,7 @@ def test_weights_and_biases_are_views_into_one_flat_vector():
     net = MLP([3, 4, 2], random_state=0)
     w = net.params
     assert net.weights[0].shape == (3, 4) and net.biases[1].shape == (2,)
-    # Layout [W0 | b0 | W1 | b1] (seed 004's compact notation).
+    # Layout [W0 | b0 | W1 | b1] (lecture L4's compact notation).
     np.testing.assert_array_equal(w[:12], net.weights[0].ravel())
     np.testing.assert_array_equal(w[12:16], net.biases[0])
     np.testing.assert_array_equal(w[16:24], net.weights[1].ravel())
@@ -135,10 +135,10 @@ def test_gradient_has_the_same_layout(rng):
 
 
 def test_stacked_linear_layers_collapse_to_one(rng):
-    """Seed 001: y = W2 (W1 x + b1) + b2 = W x + b with W = W2 W1, b = W2 b1 + b2."""
+    """Lecture L1: y = W2 (W1 x + b1) + b2 = W x + b with W = W2 W1, b = W2 b1 + b2."""
     net = MLP([4, 6, 3], activation="identity", dtype=np.float64, random_state=0)
     net.params = rng.normal(size=net.n_params)
-    # Column-vector form of seed 001: W_k = weights[k].T.
+    # Column-vector form of lecture L1: W_k = weights[k].T.
     W1, b1 = net.weights[0].T, net.biases[0]
     W2, b2 = net.weights[1].T, net.biases[1]
     W, b = W2 @ W1, W2 @ b1 + b2
@@ -315,3 +315,63 @@ def test_public_api_is_sorted_and_complete():
     assert mlpkit.__all__ == sorted(mlpkit.__all__)
     for name in mlpkit.__all__:
         assert hasattr(mlpkit, name)
+
+
+# --------------------------------------------------------------------- every layer kind
+def _all_kinds(p_drop: float):
+    """Dense, LayerNorm, PReLU, a residual block, each table activation family, dropout."""
+    from mlpkit.layers import ActivationLayer, Dense, Dropout, LayerNorm, PReLU, Residual
+
+    return [
+        Dense(3, 6),
+        LayerNorm(6),
+        PReLU(6),
+        Residual([Dense(6, 6), ActivationLayer("tanh", 6), Dense(6, 6), LayerNorm(6)]),
+        ActivationLayer("gelu", 6),
+        Dropout(6, p_drop),
+        Dense(6, 5),
+        ActivationLayer("softsign", 5),
+        Residual([Dense(5, 5), ActivationLayer("logistic", 5)]),
+        Dense(5, 5),  # a Dense layer read directly by a Dense layer: [Z 1] as its input
+        Dense(5, 3),
+    ]
+
+
+def test_a_network_of_every_layer_kind_matches_finite_differences(rng):
+    """The workspace path (the only implementation) of every layer kind, chained, against
+    central differences of the whole network's loss, with weight decay and sample weights."""
+    net = MLP.from_layers(_all_kinds(0.0), output="softmax", dtype=np.float64, random_state=0)
+    net.params = net.params + rng.normal(scale=0.1, size=net.n_params)  # move γ, β, α off init
+    X, y = rng.normal(size=(9, 3)), rng.integers(0, 3, 9)
+    result = check_gradients(net, X, y, weight_decay=0.01, sample_weight=rng.random(9) + 0.5)
+    assert result.max_error < 1e-6, result
+
+
+def test_a_network_of_every_layer_kind_trains(rng):
+    X = rng.normal(size=(240, 3))
+    y = (X[:, 0] > 0).astype(int) + (X[:, 1] > 0.5)
+    net = MLP.from_layers(_all_kinds(0.1), output="softmax", random_state=0)
+    before = net.score(X, y)
+    h = net.fit(X, y, epochs=60, batch_size=32, lr=0.01, weight_decay=1e-4,
+                sample_weight=np.ones(240))  # fmt: skip
+    assert h.loss[-1] < 0.5 * h.loss[0]
+    assert net.score(X, y) > max(0.85, before + 0.2)
+
+
+# --------------------------------------------------------------------- bad input
+def test_complex_input_is_refused_not_truncated():
+    with pytest.raises(ValueError, match="complex values.*real and imaginary parts"):
+        MLP([2, 1]).forward(np.array([[1 + 2j, 0]]))
+
+
+def test_values_beyond_float32_are_named_not_called_infinite():
+    with pytest.raises(ValueError, match=r"values up to 1e\+300, beyond the largest float32"):
+        MLP([2, 1]).forward(np.array([[1e300, 0.0]]))
+    assert np.isfinite(MLP([2, 1], dtype=np.float64).forward(np.array([[1e300, 0.0]]))).all()
+
+
+@pytest.mark.parametrize("output", ["tanh", "identity", "relu"])
+def test_poisson_needs_a_positive_head(output):
+    with pytest.raises(ValueError, match="loss='poisson' takes the logarithm.*output='exp'"):
+        MLP([2, 3, 1], output=output, loss="poisson")
+    MLP([2, 3, 1], output="exp", loss="poisson")

@@ -61,7 +61,7 @@ def test_every_claim_has_figure_number_and_verdict(quick_run):
     wanted = {f"D{i}" for i in range(1, 16)} - {"D6", "D8"}  # D6 is C16; D8 word2vec
     assert wanted <= set(ids)
     for r in results:
-        assert r["title"] and r["seed_claim"] and r["seed"].endswith(".txt"), r["id"]
+        assert r["title"] and r["seed_claim"] and r["seed"].startswith("L"), r["id"]
         assert r["error"] is None, (r["id"], r["error"])
         assert r["measured"]["summary"] and r["measured"]["number"], r["id"]
         assert r["measured"]["values"], r["id"]

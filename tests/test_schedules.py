@@ -1,5 +1,6 @@
 import math
 
+import numpy as np
 import pytest
 
 from mlpkit.schedules import (
@@ -42,3 +43,42 @@ def test_errors():
     with pytest.raises(ValueError, match="gamma"):
         ExponentialLR(0)
     assert get_schedule(None)(3, 1.0, 0.7, None) == 0.7
+
+
+# ------------------------------------------------------------ scikit-learn's schedules
+def test_invscaling_is_sklearns_iteration_ends():
+    from sklearn.neural_network._stochastic_optimizers import SGDOptimizer
+
+    from mlpkit.schedules import InvScalingLR
+
+    theirs = SGDOptimizer([np.zeros(2)], learning_rate_init=0.3, lr_schedule="invscaling",
+                          power_t=0.25)  # fmt: skip
+    ours = InvScalingLR(power_t=0.25)
+    for epoch, seen in enumerate([150, 300, 450, 1000, 12345], start=1):
+        theirs.iteration_ends(seen)
+        assert ours(epoch, 0.3, 0.0, None, samples_seen=seen) == theirs.learning_rate
+    assert ours(0, 0.3, 0.3, None, samples_seen=0) == 0.3
+    with pytest.raises(ValueError, match="samples_seen"):
+        ours(1, 0.3, 0.3, 1.0)
+    assert get_schedule("invscaling", power_t=0.25).power_t == 0.25
+
+
+def test_adaptive_divides_by_five_on_each_plateau_until_1e_6_as_sklearn():
+    from sklearn.neural_network._stochastic_optimizers import SGDOptimizer
+
+    from mlpkit.schedules import AdaptiveLR
+
+    theirs = SGDOptimizer([np.zeros(2)], learning_rate_init=0.01, lr_schedule="adaptive")
+    ours, lr = AdaptiveLR(), 0.01
+    assert ours(3, 0.01, lr, 0.5) == lr  # nothing happens at an epoch's end
+    plateaus = 0
+    while True:
+        stop = theirs.trigger_stopping("", verbose=False)
+        new = ours.on_plateau(lr)
+        assert (new is None) == stop
+        if stop:
+            break
+        lr, plateaus = new, plateaus + 1
+        assert lr == theirs.learning_rate
+    # 0.01 / 5^k <= 1e-6 first at k = 6.
+    assert plateaus == 6 and lr <= 1e-6 < lr * 5

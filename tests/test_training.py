@@ -8,7 +8,7 @@ import warnings
 import numpy as np
 import pytest
 
-from mlpkit import MLP, DivergenceWarning, training
+from mlpkit import MLP, Adam, DivergenceWarning, training
 from mlpkit.training import Trainer, blas_threads_for, fit
 
 XOR_X = np.array([[0, 0], [0, 1], [1, 0], [1, 1]], dtype=float)
@@ -25,14 +25,14 @@ def test_xor_is_solved(optimizer):
 
 
 def test_a_linear_model_cannot_solve_xor():
-    # Seed 001: without activations every depth collapses to one linear layer.
+    # Lecture L1: without activations every depth collapses to one linear layer.
     net = MLP([2, 8, 8, 2], activation="identity", output="softmax", random_state=0)
     net.fit(XOR_X, XOR_Y, lr=0.05, epochs=300, batch_size=None)
     assert net.score(XOR_X, XOR_Y) <= 0.75
 
 
 def test_error_shrinks_as_hidden_units_are_added():
-    """Universal approximation (seed 000): more hidden units, smaller error."""
+    """Universal approximation (lecture L0): more hidden units, smaller error."""
     x = np.linspace(-1, 1, 200).reshape(-1, 1)
     y = np.sin(3 * np.pi * x) * np.exp(-x * x)
     errors = []
@@ -216,9 +216,10 @@ def test_lbfgs_records_iterations_and_no_warnings(rng):
      ([4, 6, 2], "logistic", "identity"), ([4, 6, 6, 3], ["relu", "identity"], "exp")],
 )  # fmt: skip
 @pytest.mark.parametrize("epoch_buffer", [True, False])
-def test_fused_training_step_equals_the_layers(sizes, act, output, epoch_buffer, monkeypatch):
-    """The fused step of plain stacks (training._FusedStack) computes exactly what the
-    layers' own forward and backward compute."""
+def test_trainer_steps_equal_a_hand_written_loop(sizes, act, output, epoch_buffer, monkeypatch):
+    """The Trainer's buffered steps (rows shuffled into an epoch buffer with its column of
+    ones, or gathered batch by batch; logits kept for the epoch's loss) compute exactly
+    what a plain loop over ``loss_and_grad`` and the optimizer computes."""
     rng = np.random.default_rng(5)
     X = rng.normal(size=(103, sizes[0]))
     if output == "softmax":
@@ -229,20 +230,67 @@ def test_fused_training_step_equals_the_layers(sizes, act, output, epoch_buffer,
         Y = rng.random((103, sizes[-1])) if output == "identity" else rng.integers(0, 2, 103)
     if not epoch_buffer:  # gather each batch instead of shuffling the set into a buffer
         monkeypatch.setattr(training, "_EPOCH_BUFFER_BYTES", 0)
+    net = MLP(sizes, activation=act, output=output, dtype=np.float64, random_state=5)
+    ref = net.copy()
+    h = net.fit(X, Y, epochs=3, batch_size=16, lr=0.01, random_state=7)
 
-    def run():
-        net = MLP(sizes, activation=act, output=output, dtype=np.float64, random_state=5)
-        h = net.fit(X, Y, epochs=3, batch_size=16, lr=0.01)
-        return net.params.copy(), h
-
-    fused_params, fused_h = run()
-    with monkeypatch.context() as m:
-        m.setattr(training._FusedStack, "build", classmethod(lambda cls, *a: None))
-        general_params, general_h = run()
-    np.testing.assert_allclose(fused_params, general_params, rtol=1e-9, atol=1e-12)
-    np.testing.assert_allclose(fused_h.loss, general_h.loss, rtol=1e-9)
-    np.testing.assert_allclose(fused_h.metric, general_h.metric, rtol=1e-9)
+    opt = Adam(lr=0.01)
+    order_rng = np.random.default_rng(7)
+    losses = []
+    for _ in range(3):
+        order = order_rng.permutation(103)
+        total = 0.0
+        for start in range(0, 103, 16):
+            idx = order[start : start + 16]
+            loss, g = ref.loss_and_grad(X[idx], Y[idx])
+            opt.step(ref.params, g)
+            total += loss * len(idx)
+        losses.append(total / 103)
+    np.testing.assert_allclose(net.params, ref.params, rtol=1e-9, atol=1e-12)
+    np.testing.assert_allclose(h.loss, losses, rtol=1e-9)
     assert not np.allclose(
-        fused_params,
+        net.params,
         MLP(sizes, activation=act, output=output, dtype=np.float64, random_state=5).params,
     )
+
+
+# ---------------------------------------------------------------------- the step API
+def test_advancing_by_steps_equals_one_run(rng):
+    """The playground advances a Trainer a few steps per frame: any split of the steps
+    gives the same weights and history as one run."""
+    X, y = rng.normal(size=(50, 2)), rng.integers(0, 2, 50)
+    a = MLP([2, 6, 2], output="softmax", random_state=0)
+    ta = Trainer(a, "adam", lr=0.05, batch_size=16)
+    ta.run(X, y, 5)
+    b = MLP([2, 6, 2], output="softmax", random_state=0)
+    tb = Trainer(b, "adam", lr=0.05, batch_size=16)
+    tb.start(X, y)
+    for k in (1, 3, 2, 7, 4, 3):  # 20 steps: 4 per epoch, 5 epochs
+        assert tb.advance(steps=k)
+    assert (tb.epoch, tb.steps, tb.samples_seen) == (5, 20, 250)
+    np.testing.assert_array_equal(a.params, b.params)
+    np.testing.assert_array_equal(ta.history.loss, tb.history.loss)
+    assert tb.advance(epochs=2) and tb.epoch == 7 and not tb.stopped
+
+
+def test_the_step_api_reports_stopping_and_refuses_misuse(rng):
+    X, y = rng.normal(size=(40, 2)), rng.normal(size=40)
+    net = MLP([2, 4, 1], random_state=0)
+    tr = Trainer(net, "sgd", lr=1e-9, batch_size=None, tol=1e-3, patience=2)
+    with pytest.raises(RuntimeError, match="start"):
+        tr.advance(steps=1)
+    tr.start(X, y)
+    with pytest.raises(ValueError, match="exactly one of"):
+        tr.advance(steps=1, epochs=1)
+    assert tr.patience_left == 2
+    while tr.advance(epochs=1):
+        assert tr.patience_left >= 0
+    assert tr.stopped and tr.stop_reason == "converged" and tr.epoch == 4
+    assert not tr.advance(epochs=1)
+    with pytest.raises(TypeError, match="Unknown training option.*'batchsize'"):
+        Trainer(net, "adam", batchsize=8)
+    lb = Trainer(MLP([2, 4, 1], random_state=0), "lbfgs")
+    lb.start(X, y)
+    with pytest.raises(ValueError, match="L-BFGS advances by epochs"):
+        lb.advance(steps=1)
+    assert lb.advance(epochs=3) is not None and 1 <= lb.epoch <= 3

@@ -16,7 +16,7 @@ from .layers import ActivationLayer, Dense, Dropout, LayerNorm, PReLU, Residual
 from .losses import LOSSES, get_loss
 from .network import MLP, parameter_count
 from .optimizers import SGD, Adam, AdamW, RMSProp, get_optimizer
-from .training import Callback, DivergenceWarning, History, Trainer, fit
+from .training import Callback, DivergenceWarning, History, TrainConfig, Trainer, fit
 
 __version__ = "0.1.0"
 
@@ -38,6 +38,7 @@ __all__ = [
     "RMSProp",
     "Residual",
     "SGD",
+    "TrainConfig",
     "Trainer",
     "__version__",
     "fit",
@@ -54,6 +55,7 @@ _LAZY = {
     "MLPRegressor": "estimators",
     "save": "io",
     "load": "io",
+    "Sweep": "sweep",
 }
 
 

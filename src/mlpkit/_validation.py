@@ -70,10 +70,18 @@ def check_X(
     -------
     ndarray of shape (n_samples, n_features), C-contiguous, of ``dtype``.
     """
+    if _is_sparse(X):
+        return _check_sparse(X, n_features, dtype, name)
     try:
         arr = np.asarray(X)
     except Exception as exc:  # ragged lists and the like
         raise ValueError(f"{name} could not be read as a numeric array: {exc}") from exc
+    if arr.dtype.kind == "c":
+        raise ValueError(
+            f"{name} has complex values; a network takes real numbers. Pass the real and "
+            f"imaginary parts as separate features (np.column_stack([{name}.real, "
+            f"{name}.imag])) or the magnitude."
+        )
     if arr.dtype.kind not in "biuf":
         try:
             arr = arr.astype(np.float64)
@@ -102,9 +110,47 @@ def check_X(
             f"{name} has {arr.shape[1]} features, but the network expects {n_features} "
             f"(its input layer has {n_features} units)."
         )
-    arr = np.ascontiguousarray(arr, dtype=dtype)
     check_finite(arr, name)
-    return arr
+    _check_fits(arr, dtype, name)
+    return np.ascontiguousarray(arr, dtype=dtype)
+
+
+def _check_fits(arr: Any, dtype: Any, name: str) -> None:
+    """Refuse finite values that the engine's dtype cannot hold (1e300 in float32)."""
+    big = float(np.finfo(dtype).max)
+    if arr.dtype.kind == "f" and arr.size and float(np.finfo(arr.dtype).max) > big:
+        top = float(np.max(np.abs(arr)))
+        if top > big:
+            raise ValueError(
+                f"{name} has values up to {top:.3g}, beyond the largest {np.dtype(dtype).name} "
+                f"({big:.3g}). Standardise the features (sklearn.preprocessing.StandardScaler) "
+                "or use a float64 network."
+            )
+
+
+def _is_sparse(X: Any) -> bool:
+    try:
+        from scipy import sparse
+    except ImportError:  # pragma: no cover - scipy is a dependency
+        return False
+    return bool(sparse.issparse(X))
+
+
+def _check_sparse(X: Any, n_features: int | None, dtype: Any, name: str) -> Any:
+    """A sparse X as CSR of ``dtype`` (the first layer multiplies it without densifying)."""
+    from scipy import sparse
+
+    if X.ndim != 2 or X.shape[0] == 0 or X.shape[1] == 0:
+        raise ValueError(f"{name} must be a non-empty 2-D matrix; got shape {X.shape}.")
+    if n_features is not None and X.shape[1] != n_features:
+        raise ValueError(
+            f"{name} has {X.shape[1]} features, but the network expects {n_features} "
+            f"(its input layer has {n_features} units)."
+        )
+    csr = sparse.csr_array(X, dtype=dtype)
+    check_finite(np.asarray(X.tocsr().data), f"{name} (its stored entries)")
+    _check_fits(np.asarray(X.tocsr().data), dtype, name)
+    return csr
 
 
 def check_same_rows(X: np.ndarray, Y: np.ndarray, names: tuple[str, str] = ("X", "Y")) -> None:

@@ -1,4 +1,4 @@
-"""The activation table of seed 004, with f and f' side by side.
+"""The activation table of lecture L3, with f and f' side by side.
 
 Each activation is one small object that holds its function ``f``, its derivative
 ``df`` and the columns of the lecture's table: range, monotonic, and whether it
@@ -11,7 +11,7 @@ Contract
 ``act.df(Z, A)`` returns f'(Z); it receives both ``Z`` and ``A = f(Z)`` because for
 several rows the derivative is cheapest from the output (logistic: ``A (1 - A)``,
 tanh: ``1 - A**2``, ReLU: ``A > 0``). Backpropagation through an activation is
-``dZ = dA * f'(Z)`` (seed 004: ``G_{l-1} = (1 - A ⊙ A) ⊙ (G_l W_lᵀ)`` for tanh).
+``dZ = dA * f'(Z)`` (lecture L3: ``G_{l-1} = (1 - A ⊙ A) ⊙ (G_l W_lᵀ)`` for tanh).
 
 PReLU has a learnable slope and therefore lives in :mod:`mlpkit.layers` as a layer;
 its row is listed here too so the table is complete.
@@ -56,7 +56,7 @@ class Activation:
     formula, derivative : str
         The seed's formulas, for documentation and plots.
     range : str
-        The output range, as in seed 004's table.
+        The output range, as in lecture L3's table.
     monotonic : bool
         Whether f is monotonic.
     identity_near_0 : bool
@@ -149,13 +149,13 @@ def _make_isru(alpha: float) -> tuple[Callable[[Array], Array], Callable[[Array,
     return f, df
 
 
-# --- ReLU: f(x) = max(0, x), f'(x) = [x >= 0] (seed 001: ReLU'(0) = 1) -------------
+# --- ReLU: f(x) = max(0, x), f'(x) = [x >= 0] (lecture L1: ReLU'(0) = 1) -------------
 def _relu(Z: Array) -> Array:
     return np.maximum(Z, 0)
 
 
 def _drelu(Z: Array, A: Array) -> Array:
-    # Seed 001 defines ReLU'(z) = 1 for z >= 0 (its gradient_descent_step uses H_ >= 0).
+    # Lecture L1 defines ReLU'(z) = 1 for z >= 0 (its gradient_descent_step uses H_ >= 0).
     return (Z >= 0).astype(Z.dtype)
 
 
@@ -241,7 +241,7 @@ def _elu(alpha: float = 1.0) -> Activation:
     )  # fmt: skip
 
 
-# name -> factory(**params) -> Activation. Order: seed 004's table, then modern rows.
+# name -> factory(**params) -> Activation. Order: lecture L3's table, then modern rows.
 _FACTORIES: dict[str, Callable[..., Activation]] = {
     "identity": lambda: Activation(
         "identity", _identity, lambda Z, A: _one(Z), "x", "1", "(-inf, inf)", True, True
@@ -307,7 +307,7 @@ _ALIASES = {"sigmoid": "logistic", "linear": "identity", "step": "binary_step", 
 
 
 def activation_names() -> tuple[str, ...]:
-    """All activation names, in the order of seed 004's table."""
+    """All activation names, in the order of lecture L3's table."""
     return ACTIVATIONS
 
 

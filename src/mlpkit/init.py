@@ -7,16 +7,16 @@ Each function draws a weight matrix of shape (n_in, n_out) from a
 name                  distribution                               source
 ====================  =========================================  ========================
 ``glorot_normal``     N(0, σ²), σ = √(2 / (n_in + n_out))        Glorot & Bengio 2010;
-                                                                 seed 001
+                                                                 lecture L1
 ``glorot_uniform``    U(-a, a), a = √(6 / (n_in + n_out))        Glorot & Bengio 2010;
-                                                                 seed 001
+                                                                 lecture L1
 ``he_normal``         N(0, σ²), σ = √(2 / n_in)                  He et al. 2015 (ReLU)
 ``he_uniform``        U(-a, a), a = √(6 / n_in)                  He et al. 2015
 ``lecun_normal``      N(0, σ²), σ = √(1 / n_in)                  LeCun et al. 1998
 ``lecun_uniform``     U(-a, a), a = √(3 / n_in)                  LeCun et al. 1998
 ====================  =========================================  ========================
 
-``"auto"`` picks He for the ReLU family and Glorot uniform otherwise (seed 002 uses
+``"auto"`` picks He for the ReLU family and Glorot uniform otherwise (lecture L2 uses
 He initialisation for its ReLU MNIST-1D networks).
 """
 
@@ -62,7 +62,7 @@ def lecun_uniform(rng: np.random.Generator, n_in: int, n_out: int, dtype=np.floa
 
 
 def zeros(rng: np.random.Generator, n_in: int, n_out: int, dtype=np.float32):
-    """All zeros: symmetric, so hidden units never differ (seed 001: "otherwise
+    """All zeros: symmetric, so hidden units never differ (lecture L1: "otherwise
     learning is impossible"). Useful only to demonstrate exactly that."""
     return np.zeros((n_in, n_out), dtype=dtype)
 

@@ -1,5 +1,8 @@
 """Model files and checkpoints you can trust: safetensors weights, a JSON config, no pickle.
 
+(One concept, kept whole: the model-file format, the Model it holds, writing, reading
+and checkpoints; each part mirrors another.)
+
 A model file is a `safetensors <https://huggingface.co/docs/safetensors>`_ file:
 
 * tensors: ``params`` (the network's flat parameter vector ``[W_0 | b_0 | W_1 | ...]``),
@@ -12,16 +15,17 @@ A model file is a `safetensors <https://huggingface.co/docs/safetensors>`_ file:
 
 Loading parses an 8-byte length, a JSON header and raw little-endian arrays: nothing is
 unpickled and no code from the file ever runs (``np.load(allow_pickle=True)`` or
-``torch.load`` without ``weights_only`` would run a crafted file's code; GOTCHAS.md).
+``torch.load`` without ``weights_only`` would run a crafted file's code; docs/machine.md).
 
 A checkpoint is the same file with ``kind="checkpoint"``, plus everything
 :meth:`mlpkit.training.Trainer.state_dict` returns: the optimizer's state arrays as
 tensors (``optimizer.m``, ...), the best weights so far, and the rest (epoch, random
 generator state, schedule state, history) as JSON. :func:`load` reads either kind.
 
-Every write is atomic: the bytes go to a temporary file in the same directory, which is
-flushed, synced and then renamed over the target (:func:`os.replace`), so a crash mid-save
-leaves the previous file intact.
+Every write is atomic (:mod:`mlpkit.atomicfile`): a crash mid-save leaves the previous
+file intact, and the next save removes the killed one's temporary file. Reading checks
+the configuration against the tensor table (:mod:`mlpkit.modelcheck`) before anything is
+allocated.
 """
 
 from __future__ import annotations
@@ -29,18 +33,22 @@ from __future__ import annotations
 import json
 import math
 import os
+import stat
 import struct
-import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from .network import MLP
+from . import metrics
+from .atomicfile import atomic_write_bytes, remove_stale_temporaries
+from .modelcheck import ModelFileError, check_config, check_tensors
+from .network import MLP, as_network
 
 __all__ = [
     "FORMAT_VERSION",
+    "MAX_FILE_BYTES",
     "Model",
     "ModelFileError",
     "as_model",
@@ -49,6 +57,7 @@ __all__ = [
     "load",
     "load_checkpoint",
     "read_config",
+    "remove_stale_temporaries",
     "save",
     "save_checkpoint",
 ]
@@ -59,20 +68,11 @@ FORMAT_VERSION = 1
 _META_KEY = "mlpkit"
 _MAX_HEADER = 100 * 1024 * 1024  # safetensors' own limit on the JSON header
 
+#: Largest model file :func:`load` reads (checked before reading). 2 GiB holds 500M
+#: float32 parameters, far beyond any MLP mlpkit trains.
+MAX_FILE_BYTES = 1 << 31
+
 Array = np.ndarray
-
-
-class ModelFileError(ValueError):
-    """A model or checkpoint file that cannot be read: the message names the file, says
-    what is wrong with it and what to do."""
-
-    def __init__(self, path: str | os.PathLike[str], problem: str, remedy: str = ""):
-        self.path = str(path)
-        self.problem = problem
-        msg = f"{self.path}: {problem}"
-        if remedy:
-            msg += f" {remedy}"
-        super().__init__(msg)
 
 
 def _mlpkit_version() -> str:
@@ -180,7 +180,7 @@ class Model:
         -------
         ndarray of shape (n_samples, n_features), the network's dtype
         """
-        Xc = self.net._check_X(X)
+        Xc = self.net.check_input(X)
         if self.x_mean is not None and self.x_scale is not None:
             Xc = (Xc - self.x_mean) / self.x_scale
         return Xc
@@ -223,12 +223,9 @@ class Model:
         pred = self.predict(X)
         y = np.asarray(y)
         if self.is_classifier:
-            return float(np.mean(pred == y.reshape(pred.shape)))
-        pred = pred.reshape(len(pred), -1).astype(np.float64)
-        y = y.reshape(pred.shape).astype(np.float64)
-        ss_res = ((y - pred) ** 2).sum(axis=0)
-        ss_tot = ((y - y.mean(axis=0)) ** 2).sum(axis=0)
-        return float(np.mean(1 - ss_res / np.where(ss_tot == 0, 1, ss_tot)))
+            return float(np.mean(np.all(pred.reshape(len(pred), -1) == y.reshape(len(y), -1),
+                                        axis=1)))  # fmt: skip
+        return metrics.r2_score(y, pred)
 
     def summary(self) -> str:
         """Architecture, parameter count, task, preprocessing and training summary."""
@@ -294,7 +291,8 @@ def as_model(obj: Any) -> Model:
         hist = obj.history_.as_dict() if getattr(obj, "history_", None) is not None else None
         return Model(obj, history=hist)
     net = getattr(obj, "net_", None)
-    if isinstance(net, MLP):
+    if net is not None:
+        net = as_network(obj)
         classes = getattr(obj, "classes_", None)
         is_clf = classes is not None or getattr(obj, "_estimator_type", "") == "classifier"
         hist = getattr(obj, "history_", None) or getattr(net, "history_", None)
@@ -326,50 +324,6 @@ def _is_json(v: Any) -> bool:
         return True
     except (TypeError, ValueError):
         return False
-
-
-# ---------------------------------------------------------------------- atomic writes
-def _write_all(fh: Any, data: bytes) -> None:
-    """Write ``data`` in 1 MiB chunks (a separate function so a test can make it fail
-    midway, as a full disk or a killed process would)."""
-    view = memoryview(data)
-    for start in range(0, len(view), 1 << 20):
-        fh.write(view[start : start + (1 << 20)])
-
-
-def atomic_write_bytes(path: str | os.PathLike[str], data: bytes) -> Path:
-    """Write ``data`` to ``path`` so that readers see the old file or the new one, never
-    a mixture: write a temporary file in the same directory, fsync it, rename it over
-    ``path`` (:func:`os.replace` is atomic on POSIX and Windows)."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise FileNotFoundError(
-            f"{path}: the directory {directory} does not exist; create it first."
-        )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            _write_all(fh, data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp creates 0600; a model file is not a secret
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:  # make the rename itself durable (POSIX); harmless where unsupported
-        dfd = os.open(directory, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:
-        pass
-    return path
 
 
 # ---------------------------------------------------------------------- encoding
@@ -443,22 +397,48 @@ def save(model: Any, path: str | os.PathLike[str]) -> Path:
     """
     m = as_model(model)
     tensors, config = _model_payload(m)
+    _refuse_non_finite(path, tensors)
     return atomic_write_bytes(path, _encode(tensors, config))
+
+
+def _refuse_non_finite(path: str | os.PathLike[str], tensors: dict[str, Array]) -> None:
+    """A model with NaN or infinite weights is not saved (the file there stays)."""
+    for name, arr in tensors.items():
+        if arr.dtype.kind == "f" and not np.isfinite(arr).all():
+            raise ValueError(
+                f"{path}: not saved: the model's {name!r} holds non-finite values (training "
+                "diverged?). Lower the learning rate and train again; the file there, if any, "
+                "is unchanged."
+            )
 
 
 # ---------------------------------------------------------------------- decoding
 def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], bytes]:
     """Validate a file's framing and return (its mlpkit config, its bytes)."""
     p = Path(path)
-    if not p.exists():
+    try:
+        st = os.stat(p)
+    except FileNotFoundError:
         raise ModelFileError(
             p,
             "no such file.",
             "Check the path (train one with `mlpkit train --out PATH` or mlpkit.save).",
-        )
-    if p.is_dir():
+        ) from None
+    except OSError as exc:
+        raise ModelFileError(p, f"cannot be read ({exc.strerror or exc}).") from None
+    if stat.S_ISDIR(st.st_mode):
         raise ModelFileError(p, "is a directory, not a model file.")
-    data = p.read_bytes()
+    if not stat.S_ISREG(st.st_mode):
+        # /dev/zero, a FIFO, a socket: reading could block or never end.
+        raise ModelFileError(p, "is not a regular file (a device, pipe or socket).")
+    if st.st_size > MAX_FILE_BYTES:
+        raise ModelFileError(
+            p, f"is {st.st_size:,} bytes; model files are at most {MAX_FILE_BYTES:,} bytes."
+        )
+    with open(p, "rb") as fh:
+        data = fh.read(st.st_size + 1)  # bounded even if the file grows meanwhile
+    if len(data) > st.st_size:
+        raise ModelFileError(p, "changed while being read; try again once it is written.")
     not_model = "Give a file written by mlpkit.save or `mlpkit train --out`."
     if len(data) < 8:
         raise ModelFileError(p, f"is {len(data)} bytes long: empty or truncated.", not_model)
@@ -495,7 +475,7 @@ def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], bytes]:
             continue
         try:
             end = max(end, int(info["data_offsets"][1]))
-        except (TypeError, KeyError, IndexError, ValueError):
+        except (TypeError, KeyError, IndexError, ValueError, OverflowError):
             raise ModelFileError(p, f"has a corrupt entry for tensor {key!r}.") from None
     if 8 + n + end != len(data):
         raise ModelFileError(
@@ -519,6 +499,9 @@ def _read(path: str | os.PathLike[str]) -> tuple[dict[str, Any], bytes]:
             f"{FORMAT_VERSION}.",
             "Upgrade mlpkit: pip install -U mlpkit.",
         )
+    # Sizes, widths, names and tensor shapes, in Python integers: nothing is allocated
+    # for a configuration that does not match its tensors.
+    check_config(p, config, header, len(data) - 8 - n)
     return config, data
 
 
@@ -527,9 +510,11 @@ def _tensors(path: str | os.PathLike[str], data: bytes) -> dict[str, Array]:
     from safetensors.numpy import load as st_load
 
     try:
-        return st_load(data)
+        tensors = st_load(data)
     except (SafetensorError, ValueError) as exc:
         raise ModelFileError(path, f"has damaged tensor data ({exc}).") from None
+    check_tensors(path, tensors)
+    return tensors
 
 
 def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
@@ -540,7 +525,7 @@ def read_config(path: str | os.PathLike[str]) -> dict[str, Any]:
 def _build(path: str | os.PathLike[str], config: dict[str, Any], tensors: dict[str, Array]):
     try:
         net = MLP.from_config(config["network"])
-    except (KeyError, TypeError, ValueError) as exc:
+    except Exception as exc:  # checked above; anything left is still the file's fault
         raise ModelFileError(path, f"describes a network mlpkit cannot build ({exc}).") from None
     params = tensors.get("params")
     if params is None or params.shape != (net.n_params,):
@@ -552,7 +537,9 @@ def _build(path: str | os.PathLike[str], config: dict[str, Any], tensors: dict[s
     classes = None
     c = config.get("classes")
     if c is not None:
-        classes = np.asarray(c["values"], dtype=np.dtype(c.get("dtype") or None))
+        code = np.dtype(c.get("dtype") or "U")
+        # Strings take their natural width (a stored "<U999999999" must not allocate).
+        classes = np.asarray(c["values"], dtype=str if code.kind == "U" else code)
     return Model(
         net,
         task=config.get("task"),
@@ -634,7 +621,7 @@ def save_checkpoint(
         "schedule": state["schedule"],
         "best_loss": best if math.isfinite(best) else str(best),
         "wait": int(state["wait"]),
-        "split_seed": int(state["split_seed"]),
+        "split_seed": None if state.get("split_seed") is None else int(state["split_seed"]),
     }
     config["run"] = run or {}
     return atomic_write_bytes(path, _encode(tensors, config))
@@ -659,6 +646,26 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
     tensors = _tensors(path, data)
     model = _build(path, config, tensors)
     t = config["trainer"]
+    if (
+        not isinstance(t, dict)
+        or not isinstance(t.get("epoch"), int)
+        or t["epoch"] < 0
+        or not isinstance(t.get("optimizer"), dict)
+        or not isinstance(t.get("rng"), dict)
+        or not isinstance(t.get("wait"), int)
+        or "schedule" not in t
+        or "best_loss" not in t
+    ):
+        raise ModelFileError(
+            path,
+            "has a damaged trainer state (epoch, optimizer, random generator or "
+            "early-stopping entries missing or of the wrong type).",
+            "Resume from another checkpoint, or start a new run.",
+        )
+    try:
+        best_loss = float(t["best_loss"])  # "inf" / "nan" are stored as strings
+    except (TypeError, ValueError):
+        raise ModelFileError(path, f"has a damaged best loss {t['best_loss']!r}.") from None
     opt = dict(t["optimizer"])
     for key, value in tensors.items():
         if key.startswith("optimizer."):
@@ -670,10 +677,10 @@ def load_checkpoint(path: str | os.PathLike[str]) -> dict[str, Any]:
         "rng": t["rng"],
         "schedule": t["schedule"],
         "history": config.get("history") or {},
-        "best_loss": float(t["best_loss"]),
+        "best_loss": best_loss,
         "best_params": tensors.get("best_params"),
         "wait": t["wait"],
-        "split_seed": t["split_seed"],
+        "split_seed": t.get("split_seed"),
     }
     return {"state": state, "model": model, "run": config.get("run", {}), "epoch": t["epoch"]}
 

@@ -1,21 +1,37 @@
 """Layers: forward and backward side by side, with the lectures' equations.
 
+This is the code that trains every network: there is no second, faster copy.
+
 Contract
 --------
 A layer declares its parameters with :meth:`Layer.param_shapes` and never allocates
 them: the network owns ONE flat parameter vector ``w = [W1 | b1 | W2 | b2 | ...]``
-(seed 004's compact notation) and a flat gradient of the same layout, and hands each
-layer its slices through :meth:`Layer.bind`. A layer's ``W`` and ``b`` are views into
-``w``, its ``dW`` and ``db`` views into the gradient.
+(lectures: L4 "Compact notation") and a flat gradient of the same layout, and hands
+each layer its slices through :meth:`Layer.bind`. A Dense layer's ``Wb = [W; b]`` is one
+contiguous (n_in + 1, n_out) block of that vector, and ``W``, ``b`` are views into it;
+``dWb``, ``dW`` and ``db`` are the matching views of the gradient.
 
-``forward(X, training, rng)`` maps (n_samples, n_in) to (n_samples, n_out) and keeps
-what ``backward`` needs. ``backward(dY)`` receives dL/dY, writes the layer's parameter
-gradients into its gradient views (overwriting, not accumulating), and returns dL/dX.
-``backward`` may overwrite ``dY`` in place; callers that still need it pass a copy.
+Layers are stateless between calls: what a forward pass keeps for the backward pass
+lives in a :class:`Slot`, the layer's place in a *workspace* of buffers that the network
+builds once per batch size (scikit-learn's ``_forward_pass``/``_backprop`` keep their
+activations the same way). A slot holds
 
-The layers reuse their output buffers between calls of the same batch size, so an
-array returned by ``forward`` is valid until the layer's next ``forward``. The
-network's public methods return copies.
+* ``X`` — the layer's input, of shape (m, n_in), or (m, n_in + 1) with a trailing
+  column of ones when the layer is Dense: then ``Z = [X 1] [W; b]`` is one GEMM;
+* ``Y`` — the (m, n_out) buffer the layer writes, and ``out`` — the array the next
+  layer reads: ``Y`` itself, or ``Y`` with the column of ones when the next layer is
+  Dense (``Y`` is then the left part of ``out``, so writing ``Y`` fills ``out``);
+* ``dX`` — a buffer for dL/dX where the layer needs one (Dense); elementwise layers
+  overwrite the incoming gradient in place instead.
+
+``forward(s, training, rng)`` reads ``s.X`` and writes ``s.Y``. ``backward(dY, s)``
+receives dL/dY (which it may overwrite), writes the parameter gradients into the
+gradient views (overwriting, not accumulating) and returns dL/dX (None when
+``s.need_dX`` is False: the first layer's input gradient is never used).
+
+For interactive use and tests, calling a layer on an array, ``layer(X)``, runs the
+same ``forward`` on a slot of its own and returns a copy; ``layer.backprop(dY)`` then
+runs ``backward`` on that slot.
 """
 
 from __future__ import annotations
@@ -23,27 +39,74 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+from scipy import special
 
 from .activations import Activation, get_activation
 from .init import get_initializer
 
-__all__ = ["ActivationLayer", "Dense", "Dropout", "Layer", "LayerNorm", "PReLU", "Residual"]
+__all__ = [
+    "ActivationLayer",
+    "Dense",
+    "Dropout",
+    "Layer",
+    "LayerNorm",
+    "PReLU",
+    "Residual",
+    "Slot",
+    "build_slots",
+    "layer_from_config",
+]
 
 Array = np.ndarray
 
 
-def _buffer(buf: Array | None, shape: tuple[int, ...], dtype: Any) -> Array:
-    """Reuse ``buf`` when it already has this shape and dtype, else allocate."""
-    if buf is not None and buf.shape == shape and buf.dtype == dtype:
-        return buf
-    return np.empty(shape, dtype=dtype)
+class Slot:
+    """One layer's buffers in a workspace (see the module docstring)."""
+
+    __slots__ = ("X", "Y", "out", "dX", "need_dX", "tmp", "children")
+
+    def __init__(self, Y: Array, out: Array, dX: Array | None = None, tmp: Array | None = None):
+        self.X: Any = None
+        self.Y, self.out, self.dX, self.tmp = Y, out, dX, tmp
+        self.need_dX = True
+        self.children: list[Slot] = []
+
+
+def _output(m: int, width: int, dtype: Any, ones: bool) -> tuple[Array, Array]:
+    """An output buffer (m, width), or (m, width + 1) with a last column of ones."""
+    if not ones:
+        Y = np.empty((m, width), dtype=dtype)
+        return Y, Y
+    out = np.empty((m, width + 1), dtype=dtype)
+    out[:, -1] = 1
+    return out[:, :-1], out
+
+
+def build_slots(layers: list[Layer], m: int, dtype: Any, ones_after: bool = False) -> list[Slot]:
+    """The slots of a stack of layers for batches of ``m`` rows.
+
+    Layer i's input is layer i-1's ``out`` (the first layer's ``X`` is set by the
+    caller). ``ones_after``: whether whatever reads the last layer's output is Dense.
+    """
+    slots: list[Slot] = []
+    for i, layer in enumerate(layers):
+        ones = layers[i + 1].wants_ones if i + 1 < len(layers) else ones_after
+        s = layer.make_slot(m, dtype, ones)
+        if slots:
+            s.X = slots[-1].out
+        slots.append(s)
+    if slots:
+        slots[0].need_dX = False
+    return slots
 
 
 class Layer:
-    """Base class: a differentiable map from (n, n_in) to (n, n_out)."""
+    """Base class: a differentiable map from (m, n_in) to (m, n_out)."""
 
     n_in: int
     n_out: int
+    #: Whether this layer computes on inputs that carry a trailing column of ones.
+    wants_ones = False
 
     def param_shapes(self) -> list[tuple[str, tuple[int, ...]]]:
         """Names and shapes of the parameters, in their order in the flat vector."""
@@ -65,24 +128,47 @@ class Layer:
     def init_params(self, rng: np.random.Generator) -> None:
         """Fill the bound parameters with their initial values."""
 
-    def forward(self, X: Array, training: bool = False, rng: np.random.Generator | None = None):
+    def make_slot(self, m: int, dtype: Any, ones: bool) -> Slot:
+        """This layer's buffers for batches of ``m`` rows (elementwise layers: no dX)."""
+        return Slot(*_output(m, self.n_out, dtype, ones))
+
+    def forward(self, s: Slot, training: bool = False, rng: np.random.Generator | None = None):
         raise NotImplementedError
 
-    def backward(self, dY: Array, need_dX: bool = True) -> Array | None:
+    def backward(self, dY: Array, s: Slot) -> Array | None:
         raise NotImplementedError
 
     def children(self) -> list[Layer]:
         return []
 
+    # ------------------------------------------------------------------ direct use
+    def __call__(self, X: Any, training: bool = False, rng: np.random.Generator | None = None):
+        """Run :meth:`forward` on an array; returns a new (m, n_out) array."""
+        X = np.asarray(X)
+        dtype = X.dtype if X.dtype in (np.float32, np.float64) else np.float64
+        s = build_slots([self], X.shape[0], dtype)[0]
+        s.need_dX = True
+        if self.wants_ones:
+            s.X = np.ones((X.shape[0], X.shape[1] + 1), dtype=dtype)
+            s.X[:, :-1] = X
+        else:
+            s.X = np.asarray(X, dtype=dtype)
+        self.forward(s, training, rng)
+        self._direct = s
+        return s.Y.copy()
+
+    def backprop(self, dY: Any) -> Array:
+        """Run :meth:`backward` after a direct call ``layer(X)``; returns dL/dX."""
+        s = getattr(self, "_direct", None)
+        if s is None:
+            raise RuntimeError("Call the layer on an input, layer(X), before backprop(dY).")
+        dX = self.backward(np.array(dY, dtype=s.Y.dtype), s)
+        assert dX is not None
+        return dX[:, : self.n_in].copy()
+
     def __getstate__(self) -> dict[str, Any]:
-        # Work buffers and caches (private arrays: _X, _Z, _dX, _mask...) hold the last
-        # batch. Pickle them as None (forward reallocates them), so a pickle carries only
-        # the layer's definition, and a network loaded from a read-only memory map never
-        # writes into mapped memory.
-        return {
-            k: None if k.startswith("_") and isinstance(v, np.ndarray) else v
-            for k, v in self.__dict__.items()
-        }
+        # A pickle carries the layer's definition only, never the last batch.
+        return {k: v for k, v in self.__dict__.items() if k != "_direct"}
 
     def config(self) -> dict[str, Any]:
         return {"type": type(self).__name__}
@@ -99,33 +185,36 @@ class Dense(Layer):
 
     Attributes
     ----------
+    Wb : ndarray of shape (n_in + 1, n_out)
+        ``[W; b]``, one contiguous block of the flat parameter vector.
     W : ndarray of shape (n_in, n_out)
-        Seed 004's convention (rows are samples, ``H = A W + b``). PyTorch's
-        ``nn.Linear`` stores the transpose, (n_out, n_in).
+        The lectures' convention (rows are samples, ``H = A W + b``; lectures: L4
+        "Batch form"). PyTorch's ``nn.Linear`` stores the transpose, (n_out, n_in).
     b : ndarray of shape (n_out,)
 
     Notes
     -----
-    Forward (seed 004): :math:`Z = X W + b`.
+    Forward: :math:`Z = X W + b = [X\\ 1] [W; b]`.
 
-    Backward: :math:`dW = X^T dZ`, :math:`db = 1^T dZ`, :math:`dX = dZ W^T`.
+    Backward: :math:`dW = X^T dZ`, :math:`db = 1^T dZ`, i.e.
+    :math:`[dW; db] = [X\\ 1]^T dZ`, and :math:`dX = dZ W^T`.
 
-    Because ``W`` is stored row-major and ``b`` right after it, ``[W; b]`` is one
-    contiguous (n_in + 1, n_out) matrix: seed 004's ``[W | b] [x; 1]``.
+    With the column of ones in its input (the workspace puts it there), each is one
+    GEMM.
     """
 
     W: Array
     b: Array
+    Wb: Array
     dW: Array
     db: Array
+    dWb: Array
+    wants_ones = True
 
     def __init__(self, n_in: int, n_out: int, init: str = "glorot_uniform"):
         self.n_in, self.n_out = int(n_in), int(n_out)
         self.init = init
         self._init_fn = get_initializer(init)
-        self._X: Array | None = None
-        self._Z: Array | None = None
-        self._dX: Array | None = None
 
     def __repr__(self) -> str:
         return f"Dense({self.n_in} → {self.n_out})"
@@ -133,26 +222,50 @@ class Dense(Layer):
     def param_shapes(self):
         return [("W", (self.n_in, self.n_out)), ("b", (self.n_out,))]
 
+    def bind(self, params, grads):
+        # W (row-major) followed by b is the (n_in + 1, n_out) matrix [W; b].
+        self.Wb = params.reshape(self.n_in + 1, self.n_out)
+        self.dWb = grads.reshape(self.n_in + 1, self.n_out)
+        self.W, self.b = self.Wb[:-1], self.Wb[-1]
+        self.dW, self.db = self.dWb[:-1], self.dWb[-1]
+
     def init_params(self, rng):
         self.W[...] = self._init_fn(rng, self.n_in, self.n_out, self.W.dtype)
         self.b[...] = 0
 
-    def forward(self, X, training=False, rng=None):
-        self._X = X
-        Z = self._Z = _buffer(self._Z, (X.shape[0], self.n_out), self.W.dtype)
-        np.matmul(X, self.W, out=Z)  # Z = X W
-        Z += self.b  # ... + b
-        return Z
+    def make_slot(self, m, dtype, ones):
+        s = Slot(*_output(m, self.n_out, dtype, ones))
+        s.dX = np.empty((m, self.n_in), dtype=dtype)
+        return s
 
-    def backward(self, dZ, need_dX=True):
-        assert self._X is not None, "forward must run before backward"
-        np.matmul(self._X.T, dZ, out=self.dW)  # dW = Xᵀ dZ
-        np.add.reduce(dZ, axis=0, out=self.db)  # db = 1ᵀ dZ
-        if not need_dX:
+    def forward(self, s, training=False, rng=None):
+        X, Z = s.X, s.Y
+        # (np.dot is matmul with less dispatch; it writes only into a C-contiguous Z. Z is
+        # a column slice, [Z 1], when another Dense layer reads it directly.)
+        mm = np.dot if Z.flags.c_contiguous else np.matmul
+        if X.shape[1] > self.n_in:
+            mm(X, self.Wb, out=Z)  # Z = [X 1] [W; b] = X W + b
+        else:  # an input without the column of ones
+            if isinstance(X, np.ndarray):
+                mm(X, self.W, out=Z)  # Z = X W
+            else:  # a sparse batch: the product never densifies it
+                Z[...] = X @ self.W
+            Z += self.b  # ... + b
+
+    def backward(self, dZ, s):
+        X = s.X
+        if X.shape[1] > self.n_in:
+            np.dot(X.T, dZ, out=self.dWb)  # [dW; db] = [X 1]ᵀ dZ
+        else:
+            if isinstance(X, np.ndarray):
+                np.dot(X.T, dZ, out=self.dW)  # dW = Xᵀ dZ
+            else:
+                self.dW[...] = X.T @ dZ  # sparse Xᵀ times dense dZ
+            np.add.reduce(dZ, axis=0, out=self.db)  # db = 1ᵀ dZ
+        if not s.need_dX:
             return None
-        dX = self._dX = _buffer(self._dX, (dZ.shape[0], self.n_in), self.W.dtype)
-        np.matmul(dZ, self.W.T, out=dX)  # dX = dZ Wᵀ
-        return dX
+        np.dot(dZ, self.W.T, out=s.dX)  # dX = dZ Wᵀ
+        return s.dX
 
     def config(self):
         return {"type": "Dense", "n_in": self.n_in, "n_out": self.n_out, "init": self.init}
@@ -161,60 +274,56 @@ class Dense(Layer):
 class ActivationLayer(Layer):
     """An elementwise activation from the table: ``A = f(Z)``, ``dZ = dA ⊙ f'(Z)``.
 
-    (Named with a trailing underscore so that :class:`mlpkit.activations.Activation`,
-    the table row, keeps the plain name.)
-
     Notes
     -----
-    For tanh this is seed 004's recursion :math:`G_{l-1} = (1 - A \\odot A) \\odot
-    (G_l W_l^T)`: the factor :math:`G_l W_l^T` is the Dense layer's ``dX``.
-    ReLU, tanh and logistic are computed in place on preallocated buffers; the formula
-    in each comment is what the in-place code computes.
+    For tanh this is the lectures' recursion :math:`G_{l-1} = (1 - A \\odot A) \\odot
+    (G_l W_l^T)` (lectures: L4 "Backpropagation"): the factor :math:`G_l W_l^T` is the
+    Dense layer's ``dX``, which this layer multiplies in place. ReLU, tanh and the
+    logistic function are computed in place on the workspace's buffers; the comment on
+    each line names the formula it computes. The other rows use the table's ``f`` and
+    ``f'`` (:mod:`mlpkit.activations`).
     """
 
     def __init__(self, activation: str | Activation, n_units: int, **params: Any):
         self.act = get_activation(activation, **params)
         self.n_in = self.n_out = int(n_units)
-        self._Z: Array | None = None
-        self._A: Array | None = None
-        self._tmp: Array | None = None
 
     def __repr__(self) -> str:
         return f"Activation({self.act.name})"
 
-    def forward(self, Z, training=False, rng=None):
-        self._Z = Z
-        name = self.act.name
-        if name == "identity":
-            self._A = Z
-            return Z
-        A = self._A = _buffer(self._A, Z.shape, Z.dtype)
+    def make_slot(self, m, dtype, ones):
+        s = Slot(*_output(m, self.n_out, dtype, ones))
+        if self.act.name in ("tanh", "logistic"):
+            s.tmp = np.empty((m, self.n_out), dtype=dtype)
+        return s
+
+    def forward(self, s, training=False, rng=None):
+        Z, A, name = s.X, s.Y, self.act.name
         if name == "relu":
             np.maximum(Z, 0, out=A)  # A = max(0, Z)
         elif name == "tanh":
             np.tanh(Z, out=A)
+        elif name == "logistic":
+            special.expit(Z, out=A)  # A = 1 / (1 + exp(-Z))
+        elif name == "identity":
+            np.copyto(A, Z)
         else:
             A[...] = self.act.f(Z)
-        return A
 
-    def backward(self, dA, need_dX=True):
-        Z, A, name = self._Z, self._A, self.act.name
-        assert Z is not None and A is not None, "forward must run before backward"
-        if name == "identity":
-            return dA
+    def backward(self, dA, s):
+        Z, A, name = s.X, s.Y, self.act.name
         if name == "relu":
-            dA *= Z >= 0  # dZ = dA ⊙ [Z ≥ 0]   (seed 001: ReLU'(z) = 1 for z ≥ 0)
-            return dA
-        if name in ("tanh", "logistic"):
-            t = self._tmp = _buffer(self._tmp, A.shape, A.dtype)
+            dA *= Z >= 0  # dZ = dA ⊙ [Z ≥ 0]   (lectures: L1, ReLU'(z) = 1 for z ≥ 0)
+        elif name in ("tanh", "logistic"):
+            t = s.tmp
             np.multiply(A, A, out=t)  # t = A ⊙ A
             if name == "tanh":
                 np.subtract(1, t, out=t)  # t = 1 - A ⊙ A          (tanh' = 1 - f²)
             else:
                 np.subtract(A, t, out=t)  # t = A - A ⊙ A = A(1-A)  (σ' = σ(1 - σ))
             dA *= t
-            return dA
-        dA *= self.act.df(Z, A)
+        elif name != "identity":
+            dA *= self.act.df(Z, A)  # dZ = dA ⊙ f'(Z)
         return dA
 
     def config(self):
@@ -227,7 +336,7 @@ class PReLU(Layer):
 
     ``f(α, x) = x if x ≥ 0 else α x``; ``df/dx = 1 or α``; ``df/dα = min(x, 0)``.
     Slopes start at 0.25 (He et al. 2015, as PyTorch). Monotonic iff α ≥ 0; the
-    identity iff α = 1 (seed 004's table).
+    identity iff α = 1 (lectures: L3 "Activation functions").
     """
 
     alpha: Array
@@ -236,7 +345,6 @@ class PReLU(Layer):
     def __init__(self, n_units: int, alpha_init: float = 0.25):
         self.n_in = self.n_out = int(n_units)
         self.alpha_init = float(alpha_init)
-        self._Z: Array | None = None
 
     def __repr__(self) -> str:
         return f"PReLU({self.n_in})"
@@ -247,14 +355,22 @@ class PReLU(Layer):
     def init_params(self, rng):
         self.alpha[...] = self.alpha_init
 
-    def forward(self, Z, training=False, rng=None):
-        self._Z = Z
-        return np.where(Z >= 0, Z, self.alpha * Z)
+    def make_slot(self, m, dtype, ones):
+        s = Slot(*_output(m, self.n_out, dtype, ones))
+        s.tmp = np.empty((m, self.n_out), dtype=dtype)
+        return s
 
-    def backward(self, dA, need_dX=True):
-        Z = self._Z
-        assert Z is not None
-        np.add.reduce(dA * np.minimum(Z, 0), axis=0, out=self.dalpha)  # dα = Σ dA ⊙ min(Z, 0)
+    def forward(self, s, training=False, rng=None):
+        Z, A = s.X, s.Y
+        np.minimum(Z, 0, out=s.tmp)  # t = min(Z, 0)
+        np.maximum(Z, 0, out=A)
+        A += self.alpha * s.tmp  # A = max(Z, 0) + α min(Z, 0)
+
+    def backward(self, dA, s):
+        Z, t = s.X, s.tmp
+        np.minimum(Z, 0, out=t)
+        t *= dA
+        np.add.reduce(t, axis=0, out=self.dalpha)  # dα = Σ_n dA ⊙ min(Z, 0)
         dA *= np.where(Z >= 0, 1, self.alpha).astype(dA.dtype)  # dZ = dA ⊙ f'(Z)
         return dA
 
@@ -265,9 +381,10 @@ class PReLU(Layer):
 class LayerNorm(Layer):
     """Layer normalisation (Ba, Kiros & Hinton 2016) over the features of each sample.
 
-    ``y = γ ⊙ (x - μ) / sqrt(σ² + ε) + β`` with μ, σ² the mean and variance of the row.
+    ``y = γ ⊙ x̂ + β`` with ``x̂ = (x - μ) / sqrt(σ² + ε)``, μ and σ² the mean and
+    variance of the row.
 
-    Backward, with x̂ the normalised row, D the width and r = 1/sqrt(σ² + ε):
+    Backward, with D the width and r = 1/sqrt(σ² + ε):
     ``dγ = Σ_n dY ⊙ x̂``, ``dβ = Σ_n dY``,
     ``dX = r / D (D g - Σ_j g - x̂ Σ_j g ⊙ x̂)`` where ``g = dY ⊙ γ``.
     """
@@ -280,8 +397,6 @@ class LayerNorm(Layer):
     def __init__(self, n_units: int, eps: float = 1e-5):
         self.n_in = self.n_out = int(n_units)
         self.eps = float(eps)
-        self._xhat: Array | None = None
-        self._rstd: Array | None = None
 
     def __repr__(self) -> str:
         return f"LayerNorm({self.n_in})"
@@ -293,24 +408,33 @@ class LayerNorm(Layer):
         self.gamma[...] = 1
         self.beta[...] = 0
 
-    def forward(self, X, training=False, rng=None):
-        mu = X.mean(axis=1, keepdims=True)
-        xc = X - mu
-        var = np.mean(xc * xc, axis=1, keepdims=True)
-        self._rstd = 1 / np.sqrt(var + self.eps)
-        self._xhat = xhat = xc * self._rstd
-        return xhat * self.gamma + self.beta
+    def make_slot(self, m, dtype, ones):
+        s = Slot(*_output(m, self.n_out, dtype, ones))
+        s.tmp = np.empty((m, self.n_out + 1), dtype=dtype)  # x̂ and r, side by side
+        return s
 
-    def backward(self, dY, need_dX=True):
-        xhat, rstd = self._xhat, self._rstd
-        assert xhat is not None and rstd is not None
-        np.add.reduce(dY * xhat, axis=0, out=self.dgamma)
-        np.add.reduce(dY, axis=0, out=self.dbeta)
+    def forward(self, s, training=False, rng=None):
+        X = s.X
+        xhat, rstd = s.tmp[:, :-1], s.tmp[:, -1:]
+        np.subtract(X, X.mean(axis=1, keepdims=True), out=xhat)  # x - μ
+        np.mean(xhat * xhat, axis=1, keepdims=True, out=rstd)  # σ²
+        rstd += self.eps
+        np.sqrt(rstd, out=rstd)
+        np.divide(1, rstd, out=rstd)  # r = 1 / sqrt(σ² + ε)
+        xhat *= rstd  # x̂ = (x - μ) r
+        np.multiply(xhat, self.gamma, out=s.Y)
+        s.Y += self.beta  # y = γ ⊙ x̂ + β
+
+    def backward(self, dY, s):
+        xhat, rstd = s.tmp[:, :-1], s.tmp[:, -1:]
+        np.add.reduce(dY * xhat, axis=0, out=self.dgamma)  # dγ = Σ_n dY ⊙ x̂
+        np.add.reduce(dY, axis=0, out=self.dbeta)  # dβ = Σ_n dY
         g = dY * self.gamma
         D = self.n_in
-        return (rstd / D) * (
+        dY[...] = (rstd / D) * (
             D * g - g.sum(axis=1, keepdims=True) - xhat * np.sum(g * xhat, axis=1, keepdims=True)
         )
+        return dY
 
     def config(self):
         return {"type": "LayerNorm", "n_units": self.n_in, "eps": self.eps}
@@ -326,24 +450,31 @@ class Dropout(Layer):
             raise ValueError(f"dropout must be in [0, 1); got {p}.")
         self.n_in = self.n_out = int(n_units)
         self.p = float(p)
-        self._mask: Array | None = None
 
     def __repr__(self) -> str:
         return f"Dropout({self.p})"
 
-    def forward(self, X, training=False, rng=None):
+    def make_slot(self, m, dtype, ones):
+        s = Slot(*_output(m, self.n_out, dtype, ones))
+        s.tmp = np.empty((m, self.n_out), dtype=dtype)  # the mask; row 0 col 0 = -1: unset
+        return s
+
+    def forward(self, s, training=False, rng=None):
+        mask = s.tmp
         if not training or self.p == 0:
-            self._mask = None
-            return X
+            mask[0, 0] = -1  # no mask: backward passes the gradient through
+            np.copyto(s.Y, s.X)
+            return
         if rng is None:
             raise ValueError("Dropout needs a random generator in training mode.")
-        keep = rng.random(X.shape, dtype=np.float64 if X.dtype == np.float64 else np.float32)
-        self._mask = (keep >= self.p).astype(X.dtype) * X.dtype.type(1 / (1 - self.p))
-        return X * self._mask
+        rng.random(mask.shape, dtype=mask.dtype, out=mask)
+        keep = mask >= self.p  # keep each unit with probability 1 - p
+        np.multiply(keep, mask.dtype.type(1 / (1 - self.p)), out=mask)
+        np.multiply(s.X, mask, out=s.Y)  # Y = X ⊙ mask / (1 - p)
 
-    def backward(self, dY, need_dX=True):
-        if self._mask is not None:
-            dY *= self._mask
+    def backward(self, dY, s):
+        if s.tmp[0, 0] != -1:
+            dY *= s.tmp  # dX = dY ⊙ mask / (1 - p)
         return dY
 
     def config(self):
@@ -351,11 +482,11 @@ class Dropout(Layer):
 
 
 class Residual(Layer):
-    """A residual block ``h + f(h)`` (He et al. 2016; seed 004's "bypass").
+    """A residual block ``h + f(h)`` (He et al. 2016; the lectures' "bypass", L4 "ResNet").
 
     ``f`` is a sequence of layers from width D back to width D. Backward: the
     gradient flows through both paths, ``dX = dY + f'(dY)``, which is why residual
-    connections keep gradients alive in deep networks (seed 004, "Vanishing and
+    connections keep gradients alive in deep networks (lectures: L4 "Vanishing and
     exploding gradients").
     """
 
@@ -369,6 +500,10 @@ class Residual(Layer):
                 f"A residual block must map width {self.n_in} back to itself; its layers map "
                 f"{self.n_in} → {self.n_out}."
             )
+
+    @property
+    def wants_ones(self) -> bool:  # type: ignore[override]
+        return self.layers[0].wants_ones
 
     def __repr__(self) -> str:
         return f"Residual({', '.join(map(repr, self.layers))})"
@@ -391,17 +526,25 @@ class Residual(Layer):
         for layer in self.layers:
             layer.init_params(rng)
 
-    def forward(self, X, training=False, rng=None):
-        H = X
-        for layer in self.layers:
-            H = layer.forward(H, training, rng)
-        return X + H  # h + f(h)
+    def make_slot(self, m, dtype, ones):
+        s = Slot(*_output(m, self.n_out, dtype, ones))
+        s.children = build_slots(self.layers, m, dtype)
+        s.children[0].need_dX = True
+        s.tmp = np.empty((m, self.n_in), dtype=dtype)  # the gradient of the f(h) path
+        return s
 
-    def backward(self, dY, need_dX=True):
-        d = dY.copy()  # the inner layers overwrite their input gradient in place
-        for layer in reversed(self.layers):
-            d = layer.backward(d, True)
-        assert d is not None
+    def forward(self, s, training=False, rng=None):
+        inner = s.children
+        inner[0].X = s.X
+        for layer, c in zip(self.layers, inner):
+            layer.forward(c, training, rng)
+        np.add(s.X[:, : self.n_in], inner[-1].Y, out=s.Y)  # h + f(h)
+
+    def backward(self, dY, s):
+        d = s.tmp
+        np.copyto(d, dY)  # the inner layers overwrite their gradient in place
+        for layer, c in zip(reversed(self.layers), reversed(s.children)):
+            d = layer.backward(d, c)
         d += dY  # dX = dY + f'(dY): the skip path adds the gradient unchanged
         return d
 

@@ -2,14 +2,14 @@
 
 A network's last Dense layer produces logits ``Z`` of shape (n_samples, n_outputs);
 the output head turns them into predictions ``A`` and the loss compares ``A`` with
-the targets ``Y``. Each loss has a *canonical* head (seed 004, "Binary case" and
+the targets ``Y``. Each loss has a *canonical* head (lecture L4, "Binary case" and
 "Multi-class case"):
 
 ==========================  ==============  ===============================================
 loss                        canonical head  gradient w.r.t. the logits
 ==========================  ==============  ===============================================
-``squared_error``           ``identity``    dZ = (A - Y) / n     (seed 001, ``delta_Y / n``)
-``sum_squared_error``       ``identity``    dZ = A - Y           (seed 004, ``G_l = F - Y``)
+``squared_error``           ``identity``    dZ = (A - Y) / n     (lecture L1, ``delta_Y / n``)
+``sum_squared_error``       ``identity``    dZ = A - Y           (lecture L3, ``G_l = F - Y``)
 ``binary_cross_entropy``    ``logistic``    dZ = (σ(Z) - Y) / n
 ``cross_entropy``           ``softmax``     dZ = (softmax(Z) - Y) / n
 ``poisson``                 ``exp``         dZ = (exp(Z) - Y) / n
@@ -33,7 +33,7 @@ from typing import Any
 import numpy as np
 from scipy import special
 
-from .activations import canonical_name, get_activation
+from .activations import Activation, canonical_name, get_activation
 
 __all__ = ["LOSSES", "OUTPUTS", "Loss", "OutputHead", "default_loss", "get_loss", "get_output"]
 
@@ -71,6 +71,11 @@ class OutputHead:
 
     def __repr__(self) -> str:
         return f"OutputHead({self.name!r})"
+
+    @property
+    def activation(self) -> Activation | None:
+        """The table's activation behind an elementwise head (None for softmax, exp)."""
+        return self._act
 
     @property
     def is_classifier(self) -> bool:
@@ -124,7 +129,7 @@ class Loss:
     canonical_output : str
         The head for which the logits' gradient is computed in closed form.
     reduction : {"mean", "sum"}
-        Mean over samples (the default everywhere) or plain sum (seed 004's ½ Σ).
+        Mean over samples (the default everywhere) or plain sum (lecture L3's ½ Σ).
     delta : float
         Huber's threshold.
     """
@@ -237,6 +242,68 @@ class Loss:
         if total != 1.0:
             dZ *= 1.0 / total
         return loss, dZ, A
+
+    def per_sample(self, Z: Array, Y: Array, head: OutputHead) -> Array:
+        """Each row's loss ℓ_i (before the mean), of shape (n_samples,), in float64.
+
+        The batch loss is ``Σ s_i ℓ_i / Σ s_i`` (``Σ ℓ_i`` for the summed loss); the
+        Trainer computes an epoch's loss from these at the epoch's end.
+        """
+        if head.name == self.canonical_output:
+            per_elem = self._canonical(Z, Y)[0]
+        else:
+            per_elem = self._on_predictions(head(Z), Y)[0]
+        return np.add.reduce(per_elem, axis=1, dtype=np.float64)
+
+    def logit_grad(
+        self,
+        Z: Array,
+        Y: Array,
+        head: OutputHead,
+        out: Array,
+        sample_weight: Array | None = None,
+    ) -> Array:
+        """dL/dZ of the batch loss, written into ``out`` (the training step's form).
+
+        For the canonical pairings this is ``(head(Z) - Y) / n`` computed in place (two
+        or three passes, no temporaries); any other pairing goes through :meth:`__call__`.
+
+        Parameters
+        ----------
+        Z, Y : ndarray of shape (m, n_outputs)
+        head : OutputHead
+        out : ndarray of shape (m, n_outputs)
+        sample_weight : ndarray of shape (m,), optional
+
+        Returns
+        -------
+        out
+        """
+        name = self.name
+        if head.name != self.canonical_output or name == "huber":
+            out[...] = self(Z, Y, head, sample_weight)[1]
+            return out
+        if name in ("squared_error", "sum_squared_error"):
+            np.subtract(Z, Y, out=out)  # dZ = Z - Y
+        else:
+            if name == "binary_cross_entropy":
+                special.expit(Z, out=out)  # σ(Z)
+            elif name == "poisson":
+                np.exp(Z, out=out)
+            else:  # cross_entropy with softmax
+                np.subtract(Z, Z.max(axis=1, keepdims=True), out=out)
+                np.exp(out, out=out)  # E = exp(Z - max Z): never overflows
+                out /= np.add.reduce(out, axis=1, keepdims=True)  # softmax(Z) = E / Σ E
+            out -= Y  # dZ = head(Z) - Y
+        if self.reduction == "sum":
+            return out
+        if sample_weight is None:
+            out *= 1.0 / Z.shape[0]  # the mean's 1/n (the loss gradient carries it)
+        else:
+            sw, total = _weights(Z.shape[0], sample_weight, Z.dtype)
+            assert sw is not None
+            out *= sw * (1.0 / total)  # Σ s_i ℓ_i / Σ s_i
+        return out
 
     def _canonical(self, Z: Array, Y: Array) -> tuple[Array, Array, Array]:
         """Elementwise loss, predictions and dZ (before 1/n) for the canonical head."""

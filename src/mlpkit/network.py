@@ -1,12 +1,15 @@
 """The multi-layer perceptron: a list of layers over ONE flat parameter vector.
 
-Seed 002's deep network, batch-first as in seed 004::
+(One concept, kept whole: the MLP class and the few helpers that check and describe
+its layer list; split, one object's methods would be scattered over files.)
+
+Lecture L2's deep network, batch-first as in lecture L4::
 
     h_1 = a[β_0 + Ω_0 x]          H_1 = a(X W_0 + b_0)
     h_k = a[β_{k-1} + Ω_{k-1} h_{k-1}]   ↔   H_k = a(H_{k-1} W_{k-1} + b_{k-1})
     y   = β_K + Ω_K h_K           Y = head(H_K W_K + b_K)
 
-All parameters live in one vector ``w = [W_0 | b_0 | W_1 | b_1 | ...]`` (seed 004's
+All parameters live in one vector ``w = [W_0 | b_0 | W_1 | b_1 | ...]`` (lecture L4's
 compact notation); ``net.weights[k]`` and ``net.biases[k]`` are views into it, and
 the gradient is a flat vector with the same layout.
 """
@@ -19,13 +22,24 @@ from typing import Any
 
 import numpy as np
 
-from ._validation import check_finite, check_random_state, check_X
+from . import metrics
+from ._validation import check_finite, check_random_state, check_same_rows, check_X
 from .activations import Activation, canonical_name, get_activation
 from .init import auto_init
-from .layers import ActivationLayer, Dense, Dropout, Layer, LayerNorm, PReLU, Residual
+from .layers import (
+    ActivationLayer,
+    Dense,
+    Dropout,
+    Layer,
+    LayerNorm,
+    PReLU,
+    Residual,
+    Slot,
+    build_slots,
+)
 from .losses import Loss, OutputHead, default_loss, get_loss, get_output
 
-__all__ = ["MLP", "parameter_count"]
+__all__ = ["MLP", "as_network", "parameter_count"]
 
 Array = np.ndarray
 
@@ -69,7 +83,7 @@ class MLP:
     Parameters
     ----------
     layer_sizes : sequence of int
-        ``[n_inputs, D_1, ..., D_K, n_outputs]``. ``[1, 3, 1]`` is seed 000's shallow
+        ``[n_inputs, D_1, ..., D_K, n_outputs]``. ``[1, 3, 1]`` is lecture L0's shallow
         network with 3 hidden units (10 parameters).
     activation : str, Activation or list of those, default="relu"
         The hidden activation, or one per hidden layer. Any name of
@@ -136,7 +150,11 @@ class MLP:
         random_state: Any = None,
         dtype: Any = np.float32,
         huber_delta: float | None = None,
+        layers: Sequence[Layer] | None = None,
     ):
+        if layers is not None:  # an explicit stack (see from_layers)
+            dense = [lay for lay in _walk(list(layers)) if isinstance(lay, Dense)]
+            layer_sizes = [layers[0].n_in] + [lay.n_out for lay in dense]
         sizes = _check_sizes(layer_sizes)
         dtype = np.dtype(dtype)
         if dtype not in (np.float32, np.float64):
@@ -159,13 +177,11 @@ class MLP:
         self.random_state = random_state
         self._rng = check_random_state(random_state)
 
-        act_names: list[str] = []
-        layers: list[Layer] = []
-        for k in range(n_hidden):
+        built: list[Layer] = []
+        for k in range(n_hidden if layers is None else 0):
             n_in, n_out = sizes[k], sizes[k + 1]
             act = acts[k]
             name = act.name if isinstance(act, Activation) else canonical_name(act)
-            act_names.append(name)
             scheme = auto_init(name) if init == "auto" else init
             block: list[Layer] = [Dense(n_in, n_out, scheme)]
             if norms[k]:
@@ -177,18 +193,12 @@ class MLP:
             if drops[k]:
                 block.append(Dropout(n_out, float(drops[k])))
             if residuals[k] and n_in == n_out:
-                layers.append(Residual(block))
+                built.append(Residual(block))
             else:
-                layers.extend(block)
+                built.extend(block)
         out_scheme = "glorot_uniform" if init == "auto" else init
-        layers.append(Dense(sizes[-2], sizes[-1], out_scheme))
-        self._activation_names = act_names
-        self._residual = [bool(r) and sizes[k] == sizes[k + 1] for k, r in enumerate(residuals)]
-        self._options: dict[str, list[Any]] = {
-            "layer_norm": [bool(x) for x in norms],
-            "dropout": [float(x) for x in drops],
-        }
-        self._set_layers(layers)
+        built.append(Dense(sizes[-2], sizes[-1], out_scheme))
+        self._set_layers(built if layers is None else list(layers))
         for layer in self.layers:
             layer.init_params(self._rng)
         self.history_: Any = None
@@ -206,6 +216,9 @@ class MLP:
             layer.bind(self._params[offset : offset + size], self._grad[offset : offset + size])
             offset += size
         self._dense = [d for d in _walk(layers) if isinstance(d, Dense)]
+        self._activation_names, self._residual, self._options = _describe(layers)
+        self._workspaces: dict[int, list[Slot]] = {}
+        self._inputs: dict[int, Array] = {}
 
     @classmethod
     def from_layers(
@@ -218,24 +231,9 @@ class MLP:
     ) -> MLP:
         """Build a network from an explicit list of layers (any stack of
         :mod:`mlpkit.layers`), initialised from ``random_state``."""
-        sizes = [layers[0].n_in] + [layer.n_out for layer in layers if isinstance(layer, Dense)]
-        net = cls.__new__(cls)
-        net.layer_sizes = sizes
-        net.dtype = np.dtype(dtype)
-        net.head = get_output(output)
-        net.loss = get_loss(loss if loss is not None else default_loss(net.head.name))
-        _check_pairing(net.loss, net.head)
+        net = cls([], output=output, loss=loss, random_state=random_state, dtype=dtype,
+                  layers=layers)  # fmt: skip
         net.init = "custom"
-        net.random_state = random_state
-        net._rng = check_random_state(random_state)
-        net._activation_names = []
-        net._residual = []
-        net._options = {}
-        net._set_layers(layers)
-        for layer in layers:
-            layer.init_params(net._rng)
-        net.history_ = None
-        net.optimizer_ = None
         return net
 
     # ------------------------------------------------------------------ parameters
@@ -326,18 +324,12 @@ class MLP:
     def __deepcopy__(self, memo: dict[int, Any]) -> MLP:
         new = MLP.__new__(MLP)
         memo[id(self)] = new
-        for k, v in self.__dict__.items():
-            if k in ("layers", "_params", "_grad", "_dense"):
-                continue
-            new.__dict__[k] = copy.deepcopy(v, memo)
-        layers = copy.deepcopy(self.layers, memo)
-        new._set_layers(layers)
-        new._params[...] = self._params
+        new.__setstate__(copy.deepcopy(self.__getstate__(), memo))
         return new
 
     def __getstate__(self) -> dict[str, Any]:
         state = self.__dict__.copy()
-        for k in ("_grad", "_dense"):
+        for k in ("_grad", "_dense", "_workspaces", "_inputs"):
             state.pop(k, None)
         return state
 
@@ -348,24 +340,117 @@ class MLP:
         self._params[...] = params
 
     # ------------------------------------------------------------------ forward / backward
-    def _check_X(self, X: Any) -> Array:
-        return check_X(X, n_features=self.n_inputs, dtype=self.dtype)
+    #: Rows per forward pass when predicting: bounds the workspace's memory on large X.
+    chunk_rows = 1024
 
-    def _logits(self, X: Array, training: bool = False, rng: np.random.Generator | None = None):
-        H = X
-        for layer in self.layers:
-            H = layer.forward(H, training, rng)
-        return H
+    def check_input(self, X: Any, name: str = "X") -> Array:
+        """Validate ``X`` for this network: a finite float array of shape
+        (n_samples, n_inputs) in the network's dtype (a copy only when needed)."""
+        return check_X(X, n_features=self.n_inputs, dtype=self.dtype, name=name)
 
-    def _backward(self, dZ: Array) -> None:
-        """Backpropagate dL/dZ of the logits; fills the flat gradient buffer."""
-        d: Array | None = dZ
-        last = len(self.layers) - 1
-        for i in range(last, -1, -1):
-            assert d is not None
-            d = self.layers[i].backward(d, need_dX=i > 0)
+    def workspace(self, m: int) -> list[Slot]:
+        """The layers' slots (buffers) for batches of ``m`` rows, built once per size.
 
-    def _loss_grad(
+        The first slot's ``X`` is the input, with its column of ones when the first
+        layer is Dense; the last slot's ``Y`` holds the logits. See :mod:`mlpkit.layers`.
+        """
+        ws = self._workspaces.get(m)
+        if ws is None:
+            if len(self._workspaces) >= 4:  # batch size, last batch, prediction chunks
+                self._workspaces.clear()
+                self._inputs.clear()
+            ws = self._workspaces[m] = build_slots(self.layers, m, self.dtype)
+            # The input buffer [X 1], its column of ones filled once.
+            self._inputs[m] = np.ones((m, self.n_inputs + 1), dtype=self.dtype)
+        return ws
+
+    def forward_pass(
+        self, ws: list[Slot], training: bool = False, rng: np.random.Generator | None = None
+    ) -> Array:
+        """Run every layer's ``forward`` over the workspace ``ws``; returns the logits
+        (the last slot's output). The caller has put the input in ``ws[0].X``."""
+        for layer, s in zip(self.layers, ws):
+            layer.forward(s, training, rng)
+        return ws[-1].Y
+
+    def backward_pass(self, ws: list[Slot], dZ: Array) -> Array:
+        """Backpropagate dL/dZ of the logits through ``ws`` (after :meth:`forward_pass`);
+        fills and returns the flat gradient :attr:`grad`. ``dZ`` is overwritten."""
+        d: Any = dZ
+        for layer, s in zip(reversed(self.layers), reversed(ws)):
+            d = layer.backward(d, s)
+        return self._grad
+
+    def _load_input(self, ws: list[Slot], X: Array) -> None:
+        if not isinstance(X, np.ndarray):  # sparse: the first Dense multiplies it as it is
+            if not isinstance(self.layers[0], Dense):
+                raise TypeError(
+                    "Sparse input needs a network whose first layer is Dense; densify X "
+                    "(X.toarray()) for this one."
+                )
+            ws[0].X = X
+        elif self.layers[0].wants_ones:
+            ws[0].X = buf = self._inputs[X.shape[0]]
+            buf[:, :-1] = X  # [X 1]: the first Dense's input carries the ones
+        else:
+            ws[0].X = X
+
+    def logits(self, X: Array, training: bool = False, rng: np.random.Generator | None = None):
+        """The logits (before the output head) for an already validated ``X``.
+
+        Parameters
+        ----------
+        X : ndarray of shape (n_samples, n_inputs), of the network's dtype
+            Not validated (see :meth:`check_input`).
+
+        Returns
+        -------
+        ndarray of shape (n_samples, n_outputs)
+            A new array.
+        """
+        return self.partial_forward(X, len(self.layers), training, rng)
+
+    def partial_forward(
+        self,
+        X: Array,
+        n_layers: int,
+        training: bool = False,
+        rng: np.random.Generator | None = None,
+    ) -> Array:
+        """The output of the first ``n_layers`` top-level layers for a validated ``X``
+        (dense or sparse), computed in chunks of :attr:`chunk_rows` rows.
+
+        Returns
+        -------
+        ndarray of shape (n_samples, layers[n_layers - 1].n_out)
+        """
+        if not 1 <= n_layers <= len(self.layers):
+            raise ValueError(f"n_layers must lie in [1, {len(self.layers)}]; got {n_layers}.")
+        n = X.shape[0]
+        out = np.empty((n, self.layers[n_layers - 1].n_out), dtype=self.dtype)
+        step = self.chunk_rows
+        for start in range(0, n, step):
+            m = min(step, n - start)
+            ws = self.workspace(m)
+            self._load_input(ws, X[start : start + m])
+            for layer, s in zip(self.layers[:n_layers], ws):
+                layer.forward(s, training, rng)
+            out[start : start + m] = ws[n_layers - 1].Y
+        return out
+
+    def penalty(self, weight_decay: float) -> float:
+        """Weight decay's term of the loss, ``λ Σ_k ||W_k||²`` (lectures: L4 "Weight
+        decay"); biases are not decayed."""
+        if not weight_decay:
+            return 0.0
+        return weight_decay * sum(float(np.dot(d.W.ravel(), d.W.ravel())) for d in self._dense)
+
+    def add_decay_gradient(self, weight_decay: float) -> None:
+        """Add ``2 λ W_k`` to each Dense layer's gradient (the penalty's derivative)."""
+        for d in self._dense:
+            d.dW += (2 * weight_decay) * d.W
+
+    def loss_grad(
         self,
         X: Array,
         Y: Array,
@@ -374,16 +459,45 @@ class MLP:
         training: bool = False,
         rng: np.random.Generator | None = None,
     ) -> tuple[float, Array, Array]:
-        """Loss, the flat gradient buffer (not a copy) and the predictions."""
-        Z = self._logits(X, training, rng)
+        """Loss, gradient and predictions of one batch, without re-validating it.
+
+        The training step every front end uses (the Trainer, L-BFGS, the estimators).
+
+        Parameters
+        ----------
+        X : ndarray of shape (m, n_inputs), of the network's dtype
+        Y : ndarray of shape (m, n_outputs)
+            As returned by :meth:`prepare_targets`.
+        sample_weight : ndarray of shape (m,), optional
+        weight_decay : float
+            λ in ``E(w) + λ Σ_k ||W_k||²``.
+        training : bool
+            Dropout active.
+        rng : Generator, optional
+            For dropout masks.
+
+        Returns
+        -------
+        loss : float
+        grad : ndarray of shape (n_params,)
+            The network's flat gradient buffer :attr:`grad` (not a copy).
+        A : ndarray of shape (m, n_outputs)
+            The predictions ``head(Z)``.
+        """
+        ws = self.workspace(X.shape[0])
+        self._load_input(ws, X)
+        Z = self.forward_pass(ws, training, rng)
         loss, dZ, A = self.loss(Z, Y, self.head, sample_weight)
-        self._backward(dZ)
+        self.backward_pass(ws, dZ)
         if weight_decay:
-            # E(w) + λ Σ_k ||W_k||² (seed 004, "Weight decay"); biases are not decayed.
-            for d in self._dense:
-                loss += weight_decay * float(np.sum(d.W * d.W, dtype=np.float64))
-                d.dW += (2 * weight_decay) * d.W
+            loss += self.penalty(weight_decay)
+            self.add_decay_gradient(weight_decay)
         return loss, self._grad, A
+
+    @property
+    def grad(self) -> Array:
+        """The flat gradient buffer, same layout as :attr:`params` (a live view)."""
+        return self._grad
 
     def forward(self, X: Any) -> Array:
         """Predictions after the output head, for ``X`` of shape (n_samples, n_inputs).
@@ -392,21 +506,21 @@ class MLP:
         -------
         ndarray of shape (n_samples, n_outputs)
         """
-        return np.array(self.head(self._logits(self._check_X(X))), copy=True)
+        return self.head(self.logits(self.check_input(X)))
 
     __call__ = forward
 
     def decision_function(self, X: Any) -> Array:
         """The logits (before the output head), of shape (n_samples, n_outputs)."""
-        return self._logits(self._check_X(X)).copy()
+        return self.logits(self.check_input(X))
 
     def hidden(self, X: Any) -> list[Array]:
         """The output of every top-level layer for ``X`` (copies), input first."""
-        H = self._check_X(X)
+        H = self.check_input(X)
         out = [H.copy()]
         for layer in self.layers:
-            H = layer.forward(H)
-            out.append(H.copy())
+            H = layer(H)
+            out.append(H)
         return out
 
     def predict(self, X: Any) -> Array:
@@ -431,23 +545,38 @@ class MLP:
         return self.forward(X)
 
     def score(self, X: Any, Y: Any) -> float:
-        """Accuracy for classifier heads, R² (averaged over outputs) for regression."""
-        pred = self.predict(X)
+        """Accuracy for classifier heads, R² (averaged over outputs) for regression;
+        see :mod:`mlpkit.metrics`."""
+        A = self.forward(X)
         Y = np.asarray(Y)
-        if self.head.name == "softmax":
-            labels = Y.argmax(axis=1) if Y.ndim == 2 else Y
-            return float(np.mean(pred == labels))
-        if self.head.name == "logistic":
-            return float(np.mean(pred == Y.reshape(pred.shape)))
-        Y = Y.reshape(pred.shape).astype(np.float64)
-        ss_res = ((Y - pred) ** 2).sum(axis=0)
-        ss_tot = ((Y - Y.mean(axis=0)) ** 2).sum(axis=0)
-        r2 = 1 - ss_res / np.where(ss_tot == 0, 1, ss_tot)
-        return float(np.mean(r2))
+        if self.head.name == "softmax" and Y.ndim == 1:
+            return metrics.accuracy(A, Y, "softmax")
+        return metrics.score(A, Y.reshape(A.shape), self.head.name)
 
     def prepare_targets(self, Y: Any) -> Array:
         """Validate ``Y`` for this network's loss; see :meth:`Loss.prepare_targets`."""
         return self.loss.prepare_targets(Y, self.n_outputs, self.dtype)
+
+    def check_data(
+        self, X: Any, Y: Any, sample_weight: Any = None, name: str = "X"
+    ) -> tuple[Array, Array, Array | None]:
+        """Validate a training set: X (see :meth:`check_input`), targets for this loss
+        (:meth:`prepare_targets`), the same number of rows, and finite, non-negative
+        sample weights (one per row) in the network's dtype."""
+        Xc = self.check_input(X, name)
+        Yc = self.prepare_targets(Y)
+        check_same_rows(Xc, Yc, (name, "Y" if name == "X" else "validation Y"))
+        sw = None
+        if sample_weight is not None:
+            sw = np.asarray(sample_weight, dtype=self.dtype)
+            if sw.shape != (Xc.shape[0],):
+                raise ValueError(
+                    f"sample_weight must have shape ({Xc.shape[0]},), one weight per sample; "
+                    f"got {sw.shape}."
+                )
+            if not np.all(np.isfinite(sw)) or sw.min() < 0:
+                raise ValueError("sample_weight must be finite and non-negative.")
+        return Xc, Yc, sw
 
     def loss_and_grad(
         self,
@@ -473,22 +602,8 @@ class MLP:
         grad : ndarray of shape (n_params,)
             Same layout as :attr:`params`.
         """
-        Xc = self._check_X(X)
-        Yc = self.prepare_targets(Y)
-        if Xc.shape[0] != Yc.shape[0]:
-            raise ValueError(
-                f"X and Y must have the same number of rows (samples); got {Xc.shape[0]} and "
-                f"{Yc.shape[0]}."
-            )
-        sw = None
-        if sample_weight is not None:
-            sw = np.asarray(sample_weight, dtype=self.dtype)
-            if sw.shape != (Xc.shape[0],):
-                raise ValueError(
-                    f"sample_weight must have shape ({Xc.shape[0]},), one weight per sample; "
-                    f"got {sw.shape}."
-                )
-        loss, grad, _ = self._loss_grad(Xc, Yc, sw, weight_decay)
+        Xc, Yc, sw = self.check_data(X, Y, sample_weight)
+        loss, grad, _ = self.loss_grad(Xc, Yc, sw, weight_decay)
         return loss, grad.copy()
 
     def fit(self, X: Any, Y: Any, optimizer: Any = "adam", epochs: int = 10,
@@ -532,16 +647,40 @@ class MLP:
         net = cls.from_layers(layers, output=config["output"], dtype=config.get("dtype", "float32"))
         net.loss = get_loss(config["loss"], delta=config.get("huber_delta"))
         net.init = config.get("init", "custom")
-        net._activation_names = list(config.get("activations", []))
-        net._residual = list(config.get("residual", []))
-        net._options = dict(config.get("options", {}))
-        net.layer_sizes = list(config["layer_sizes"])
-        net._params[...] = 0
+        net.params[...] = 0
         return net
 
 
+def as_network(obj: Any) -> MLP:
+    """The :class:`MLP` behind ``obj``: the network itself, a fitted estimator's ``net_``
+    or a model file's ``net`` (:class:`mlpkit.io.Model`). The one adapter every front end
+    uses; the network is shared, not copied.
+
+    Raises
+    ------
+    TypeError
+        When ``obj`` holds no network (e.g. an estimator that is not fitted yet).
+    """
+    if isinstance(obj, MLP):
+        return obj
+    for name in ("net_", "net"):
+        net = getattr(obj, name, None)
+        if isinstance(net, MLP):
+            return net
+    raise TypeError(
+        f"Expected an mlpkit.MLP, a fitted MLPClassifier/MLPRegressor or a loaded model; got "
+        f"{type(obj).__name__}. (An estimator needs fit() first.)"
+    )
+
+
 def _check_pairing(loss: Loss, head: OutputHead) -> None:
-    """Cross-entropies need probabilities: refuse heads whose outputs can leave [0, 1]."""
+    """Cross-entropies need probabilities: refuse heads whose outputs can leave [0, 1].
+    The Poisson loss takes ln of the prediction: refuse heads that can reach 0 or below."""
+    if loss.name == "poisson" and head.name not in ("exp", "softplus"):
+        raise ValueError(
+            f"loss='poisson' takes the logarithm of the predictions, but output={head.name!r} "
+            "can be zero or negative. Use output='exp' (its canonical head) or 'softplus'."
+        )
     if loss.name in ("binary_cross_entropy", "cross_entropy") and head.name not in (
         "logistic",
         "softmax",
@@ -551,6 +690,28 @@ def _check_pairing(loss: Loss, head: OutputHead) -> None:
             f"loss={loss.name!r} compares probabilities, but output={head.name!r} can leave "
             f"[0, 1]. Use output={want!r} (or a squared-error loss for this output)."
         )
+
+
+def _describe(layers: list[Layer]) -> tuple[list[str], list[bool], dict[str, list[Any]]]:
+    """Each hidden block's activation, residual wrapper, layer norm and dropout, read
+    from the layers themselves (a block starts at a Dense layer or a Residual one)."""
+    blocks: list[tuple[list[Layer], bool]] = []
+    for layer in layers:
+        if isinstance(layer, Residual):
+            blocks.append((list(layer.layers), True))
+        elif isinstance(layer, Dense) or not blocks:
+            blocks.append(([layer], False))
+        else:
+            blocks[-1][0].append(layer)
+    acts, residual, norms, drops = [], [], [], []
+    for block, is_res in blocks[:-1]:  # the last block is the output layer
+        names = [lay.act.name for lay in block if isinstance(lay, ActivationLayer)]
+        names += ["prelu" for lay in block if isinstance(lay, PReLU)]
+        acts.append(names[0] if names else "identity")
+        residual.append(is_res)
+        norms.append(any(isinstance(lay, LayerNorm) for lay in block))
+        drops.append(next((lay.p for lay in block if isinstance(lay, Dropout)), 0.0))
+    return acts, residual, {"layer_norm": norms, "dropout": drops}
 
 
 def _walk(layers: list[Layer]):
@@ -567,8 +728,8 @@ def parameter_count(
 ) -> int:
     """Number of parameters of an MLP, without building it.
 
-    Each Dense layer has ``n_in · n_out`` weights and ``n_out`` biases (seed 000,
-    "Question 2"; seed 001 "Number of parameters"). Residual connections add no
+    Each Dense layer has ``n_in · n_out`` weights and ``n_out`` biases (lecture L0,
+    "Question 2"; lecture L1 "Number of parameters"). Residual connections add no
     parameters; layer norm adds 2 per unit, PReLU 1 per unit.
 
     Examples

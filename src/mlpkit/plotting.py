@@ -1,5 +1,8 @@
 """Figures the way the lectures draw them (matplotlib, imported on first use).
 
+(One concept, kept whole: every figure shares the lazy matplotlib import, the axes
+helpers and the Playground colours.)
+
 Every function takes an optional ``ax`` (an Axes, or a sequence of Axes for the
 multi-panel figures) and returns the :class:`matplotlib.figure.Figure`. Without
 ``ax`` a new Figure is made *without* pyplot, so nothing accumulates in pyplot's
@@ -97,12 +100,13 @@ def playground_cmap() -> Any:
 
 
 def _as_net(model: Any) -> Any:
-    from .network import MLP
+    """The network behind ``model``, or None for a model of another library."""
+    from .network import as_network
 
-    if isinstance(model, MLP):
-        return model
-    net = getattr(model, "net_", None)
-    return net if isinstance(net, MLP) else None
+    try:
+        return as_network(model)
+    except TypeError:
+        return None
 
 
 def _scores(model: Any, P: Array) -> tuple[Array, bool]:
@@ -231,7 +235,7 @@ def plot_surface(
     title: str | None = None,
     origin: str = "upper",
 ) -> Any:
-    """Values on a regular 2-D grid — an image as a surface ``I = f(x, y)`` (seed 004)
+    """Values on a regular 2-D grid — an image as a surface ``I = f(x, y)`` (lecture L4)
     — shown as an image in false colour.
 
     Parameters
@@ -348,7 +352,7 @@ def plot_function_fit(
 
 
 def plot_hidden_units(net: Any, x_range: Sequence[float] = (-1.0, 1.0), ax: Any = None) -> Any:
-    """Seed 000's four panels for a shallow 1-input network.
+    """Lecture L0's four panels for a shallow 1-input network.
 
     1. the linear functions ``θ_d0 + θ_d1 x``, 2. through the activation ``h_d``,
     3. weighted ``φ_d h_d``, 4. summed ``y = φ_0 + Σ φ_d h_d`` (with its joints).
@@ -448,7 +452,7 @@ def plot_warped_grid(
     titles: Sequence[str] | None = None,
     dims: tuple[int, int] = (0, 1),
 ) -> Any:
-    """Seed 002's representation view: the grid from :func:`mlpkit.analysis.warp_grid`,
+    """Lecture L2's representation view: the grid from :func:`mlpkit.analysis.warp_grid`,
     one panel per layer.
 
     The first half of the lines (vertical in the input) are blue, the rest orange.
@@ -546,7 +550,7 @@ def plot_loss_curves(
 def plot_gradient_norms(
     norms: Any, ax: Any = None, log: bool = True, title: str | None = None
 ) -> Any:
-    """Gradient norm per layer (seed 004's vanishing gradients), input layer first.
+    """Gradient norm per layer (lecture L4's vanishing gradients), input layer first.
 
     Parameters
     ----------
@@ -586,7 +590,7 @@ def plot_gradient_norms(
 
 # ---------------------------------------------------------------------------- activations
 def plot_activation_table(names: Sequence[str] | None = None, ax: Any = None) -> Any:
-    """Seed 004's activation table: every activation (solid) and its derivative
+    """Lecture L4's activation table: every activation (solid) and its derivative
     (dashed) on [-4, 4], one small panel each, titled with its range, whether it is
     monotonic, and whether it approximates the identity near 0.
 

@@ -1,8 +1,14 @@
 """Learning-rate schedules, applied at the end of each epoch.
 
-A schedule maps (epochs completed, base learning rate, last monitored loss) to the
-learning rate of the next epoch. Only :class:`ReduceLROnPlateau` keeps state, and it
-exposes it with ``state_dict`` / ``load_state_dict`` for checkpoints.
+A schedule maps (epochs completed, base learning rate, current learning rate, last
+monitored loss, and the number of training samples seen so far) to the learning rate of
+the next epoch. Only :class:`ReduceLROnPlateau` keeps state, and it exposes it with
+``state_dict`` / ``load_state_dict`` for checkpoints.
+
+scikit-learn's two schedules are here as well: :class:`InvScalingLR` (its
+``learning_rate="invscaling"``) counts samples, not epochs, and :class:`AdaptiveLR` (its
+``"adaptive"``) acts when the stopping policy sees no improvement, through
+:meth:`AdaptiveLR.on_plateau`, instead of at every epoch's end.
 """
 
 from __future__ import annotations
@@ -12,9 +18,12 @@ from typing import Any
 
 __all__ = [
     "SCHEDULES",
+    "SKLEARN_SCHEDULES",
+    "AdaptiveLR",
     "ConstantLR",
     "CosineLR",
     "ExponentialLR",
+    "InvScalingLR",
     "ReduceLROnPlateau",
     "Schedule",
     "StepLR",
@@ -25,8 +34,20 @@ __all__ = [
 class Schedule:
     name = "constant"
 
-    def __call__(self, epoch: int, base_lr: float, current_lr: float, loss: float | None) -> float:
-        """Learning rate for epoch ``epoch + 1`` after ``epoch`` epochs completed."""
+    def __call__(
+        self,
+        epoch: int,
+        base_lr: float,
+        current_lr: float,
+        loss: float | None,
+        samples_seen: int | None = None,
+    ) -> float:
+        """Learning rate for epoch ``epoch + 1`` after ``epoch`` epochs completed.
+
+        ``samples_seen`` is the number of training samples the optimizer has stepped on
+        so far (over all epochs and ``partial_fit`` calls); only :class:`InvScalingLR`
+        needs it.
+        """
         raise NotImplementedError
 
     def state_dict(self) -> dict[str, Any]:
@@ -47,7 +68,7 @@ class ConstantLR(Schedule):
 
     name = "constant"
 
-    def __call__(self, epoch, base_lr, current_lr, loss):
+    def __call__(self, epoch, base_lr, current_lr, loss, samples_seen=None):
         return current_lr
 
 
@@ -61,7 +82,7 @@ class StepLR(Schedule):
             raise ValueError(f"step_size must be >= 1; got {step_size}.")
         self.step_size, self.gamma = int(step_size), float(gamma)
 
-    def __call__(self, epoch, base_lr, current_lr, loss):
+    def __call__(self, epoch, base_lr, current_lr, loss, samples_seen=None):
         return base_lr * self.gamma ** (epoch // self.step_size)
 
 
@@ -75,7 +96,7 @@ class ExponentialLR(Schedule):
             raise ValueError(f"gamma must be in (0, 1]; got {gamma}.")
         self.gamma = float(gamma)
 
-    def __call__(self, epoch, base_lr, current_lr, loss):
+    def __call__(self, epoch, base_lr, current_lr, loss, samples_seen=None):
         return base_lr * self.gamma**epoch
 
 
@@ -90,7 +111,7 @@ class CosineLR(Schedule):
             raise ValueError(f"T_max must be >= 1; got {T_max}.")
         self.T_max, self.eta_min = int(T_max), float(eta_min)
 
-    def __call__(self, epoch, base_lr, current_lr, loss):
+    def __call__(self, epoch, base_lr, current_lr, loss, samples_seen=None):
         e = min(epoch, self.T_max)
         cos = math.cos(math.pi * e / self.T_max)
         return self.eta_min + (base_lr - self.eta_min) * (1 + cos) / 2
@@ -111,7 +132,7 @@ class ReduceLROnPlateau(Schedule):
         self.best = math.inf
         self.wait = 0
 
-    def __call__(self, epoch, base_lr, current_lr, loss):
+    def __call__(self, epoch, base_lr, current_lr, loss, samples_seen=None):
         if loss is None or not math.isfinite(loss):
             return current_lr
         if loss < self.best - self.min_delta:
@@ -124,8 +145,75 @@ class ReduceLROnPlateau(Schedule):
         return current_lr
 
 
+class InvScalingLR(Schedule):
+    """scikit-learn's ``learning_rate="invscaling"``.
+
+    .. math:: η = η_0 / (t + 1)^{\\text{power\\_t}}
+
+    with :math:`t` the number of training samples seen so far (``samples_seen``: the
+    epochs completed times the training-set size, summed over ``partial_fit`` calls), as
+    ``SGDOptimizer.iteration_ends(time_step)`` computes it at each epoch's end. With
+    scikit-learn's default ``power_t = 0.5``, η falls as one over the square root.
+
+    Parameters
+    ----------
+    power_t : float >= 0, default=0.5
+    """
+
+    name = "invscaling"
+
+    def __init__(self, power_t: float = 0.5):
+        if not (math.isfinite(power_t) and power_t >= 0):
+            raise ValueError(f"power_t must be a finite number >= 0; got {power_t}.")
+        self.power_t = float(power_t)
+
+    def __call__(self, epoch, base_lr, current_lr, loss, samples_seen=None):
+        if samples_seen is None:
+            raise ValueError(
+                "InvScalingLR counts training samples, not epochs: call it with "
+                "samples_seen= (the number of samples the optimizer has stepped on)."
+            )
+        return float(base_lr) / (samples_seen + 1) ** self.power_t
+
+
+class AdaptiveLR(Schedule):
+    """scikit-learn's ``learning_rate="adaptive"``: divide η by 5 on a plateau.
+
+    η stays at its value while training improves. When the stopping policy would stop
+    (``n_iter_no_change`` epochs in a row without the training loss falling, or the
+    validation score rising, by ``tol``), it calls :meth:`on_plateau` instead: η ← η / 5
+    and training goes on with the policy's counter reset; once η ≤ 10⁻⁶ already, training
+    stops (``SGDOptimizer.trigger_stopping``).
+
+    Parameters
+    ----------
+    factor : float > 1, default=5.0
+        η is divided by this on each plateau.
+    min_lr : float, default=1e-6
+        A plateau reached at η ≤ ``min_lr`` stops training.
+    """
+
+    name = "adaptive"
+
+    def __init__(self, factor: float = 5.0, min_lr: float = 1e-6):
+        if not (math.isfinite(factor) and factor > 1):
+            raise ValueError(f"factor must be a finite number > 1; got {factor}.")
+        self.factor, self.min_lr = float(factor), float(min_lr)
+
+    def __call__(self, epoch, base_lr, current_lr, loss, samples_seen=None):
+        return current_lr  # changes only on a plateau, through on_plateau
+
+    def on_plateau(self, current_lr: float) -> float | None:
+        """The learning rate to continue with, or ``None``: stop (η ≤ ``min_lr``)."""
+        if current_lr <= self.min_lr:
+            return None
+        return current_lr / self.factor
+
+
 SCHEDULES = {"constant": ConstantLR, "step": StepLR, "exponential": ExponentialLR,
              "cosine": CosineLR, "plateau": ReduceLROnPlateau}  # fmt: skip
+#: scikit-learn's schedules, which need the training loop's help (samples seen, plateaus).
+SKLEARN_SCHEDULES = {"invscaling": InvScalingLR, "adaptive": AdaptiveLR}
 
 
 def get_schedule(schedule: Any, **kwargs: Any) -> Schedule:
@@ -135,9 +223,10 @@ def get_schedule(schedule: Any, **kwargs: Any) -> Schedule:
     if isinstance(schedule, Schedule):
         return schedule
     key = str(schedule).lower()
-    if key not in SCHEDULES:
+    classes = {**SCHEDULES, **SKLEARN_SCHEDULES}
+    if key not in classes:
         raise ValueError(f"Unknown schedule {schedule!r}. Choose one of: {', '.join(SCHEDULES)}.")
     try:
-        return SCHEDULES[key](**kwargs)
+        return classes[key](**kwargs)
     except TypeError as exc:
         raise ValueError(f"Schedule {key!r} got unexpected settings {kwargs}.") from exc

@@ -17,7 +17,7 @@ from mlpkit.analysis import (
 )
 
 
-# ---------------------------------------------------------------- seed 000
+# ---------------------------------------------------------------- lecture L0
 @pytest.mark.parametrize("activation", ["relu", "tanh", "prelu"])
 def test_decomposition_of_131_net_sums_back_to_the_output(activation):
     net = mlpkit.MLP([1, 3, 1], activation=activation, dtype=np.float64, random_state=0)
@@ -50,10 +50,10 @@ def test_decomposition_rejects_deep_or_multi_input_nets():
         hidden_unit_decomposition(mlpkit.MLP([1, 3, 1], layer_norm=True), [0.0])
 
 
-# ---------------------------------------------------------------- seed 002
+# ---------------------------------------------------------------- lecture L2
 def test_warped_grid_of_linear_layer_is_matrix_times_grid():
     net = mlpkit.MLP([2, 2, 1], activation="identity", dtype=np.float64, random_state=0)
-    theta = np.array([[0.19, 1.84], [-0.97, -0.93]])  # seed 002's Θ, y = Θ x
+    theta = np.array([[0.19, 1.84], [-0.97, -0.93]])  # lecture L2's Θ, y = Θ x
     net.weights[0][...] = theta.T  # mlpkit: Z = X W, so W = Θᵀ
     net.biases[0][...] = [0.5, -0.25]
     warped = warp_grid(net, n_layers=1, n_lines=7, n_points=21)
@@ -99,7 +99,7 @@ def test_svd_of_seed_002_matrix():
     np.testing.assert_allclose(U2, -U)
 
 
-# ---------------------------------------------------------------- seed 004
+# ---------------------------------------------------------------- lecture L4
 def test_gradient_norms_match_the_flat_gradient():
     net = mlpkit.MLP([2, 5, 4, 1], dtype=np.float64, random_state=0)
     rng = np.random.default_rng(0)
@@ -121,7 +121,7 @@ def test_gradients_vanish_in_a_deep_logistic_net_and_residual_nets_keep_them():
     deep = gradient_norms(mlpkit.MLP(sizes, activation="logistic", random_state=0), X, Y)
     wg = deep["weight_grad"]
     assert len(wg) == 13
-    assert wg[0] < 1e-3 * wg[-1]  # vanishing towards the input (seed 004)
+    assert wg[0] < 1e-3 * wg[-1]  # vanishing towards the input (lecture L4)
     res = gradient_norms(
         mlpkit.MLP(sizes, activation="logistic", residual=True, random_state=0), X, Y
     )

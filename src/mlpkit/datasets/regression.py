@@ -94,8 +94,8 @@ def _chirp(x: FloatArray) -> FloatArray:
 
 
 #: The 1-D test functions, name -> vectorised callable, defined on [-1, 1]. Used for the
-#: universal approximation claim (more hidden units, smaller error: seeds 000, 002, 003,
-#: 004) and for interpolation vs extrapolation (seed 004: "Perceptrons do not
+#: universal approximation claim (more hidden units, smaller error: lectures L0, L2, L3,
+#: 004) and for interpolation vs extrapolation (lecture L4: "Perceptrons do not
 #: extrapolate well"). Each callable maps an array to an array of the same shape.
 FUNCTIONS_1D: dict[str, Callable[[FloatArray], FloatArray]] = {
     "abs": _abs,
@@ -122,7 +122,7 @@ def make_function_1d(
         x_i \\sim U(a, b) \\text{ (sorted)}, \\qquad
         y_i = f(x_i) + \\varepsilon_i, \\quad \\varepsilon_i \\sim N(0, \\text{noise}^2)
 
-    Seeds 000-004 state the universal approximation theorem on such functions; seed 004
+    Lecture L0-004 state the universal approximation theorem on such functions; lecture L4
     contrasts interpolation (inside the training range) with extrapolation (outside it):
     train on ``x_range=(-1, 1)`` and test on ``x_range=(-2, 2)``.
 
@@ -193,7 +193,7 @@ def make_rosenbrock_regression(
     noise: float = 0.0,
     random_state: RandomState = None,
 ) -> tuple[FloatArray, FloatArray]:
-    """Seed 004's "Regressing the Rosenbrock function": uniform points, ``y = r(x)``.
+    """Lecture L4's "Regressing the Rosenbrock function": uniform points, ``y = r(x)``.
 
     .. math::
 
@@ -202,7 +202,7 @@ def make_rosenbrock_regression(
 
     The default box ``[-1.5, 1.5] × [-0.5, 2]`` holds the whole curved valley around
     the minimum r(1, 1) = 0 and the steep walls either side, the usual picture of the
-    surface; there y spans 0 to about 760. Seed 004 fits it with 2, 3 and 4 hidden
+    surface; there y spans 0 to about 760. Lecture L4 fits it with 2, 3 and 4 hidden
     units (losses 3.02e-01, 2.08e-02, 8.27e-03): standardise ``y`` before training.
 
     Parameters
@@ -403,7 +403,7 @@ def _truncated_normal(
 def make_bmi(
     n_samples: int = 1000, noise: float = 0.0, random_state: RandomState = None
 ) -> tuple[FloatArray, FloatArray]:
-    """Seed 001's multivariate non-linear regression: body-mass index from height and weight.
+    """Lecture L1's multivariate non-linear regression: body-mass index from height and weight.
 
     .. math::
 
@@ -411,7 +411,7 @@ def make_bmi(
 
     Height (m) ~ N(1.70, 0.10²) truncated to [1.40, 2.10]; BMI ~ log-normal with median
     25.5 truncated to [16, 45]; weight (kg) = BMI × height², so weight grows with height
-    as in real adults and ranges from about 31 to 200 kg. Seed 001 fits it with a 2-8-1
+    as in real adults and ranges from about 31 to 200 kg. Lecture L1 fits it with a 2-8-1
     ReLU MLP.
 
     Parameters

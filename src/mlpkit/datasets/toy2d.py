@@ -5,8 +5,8 @@ Every generator returns ``(X, y)`` with ``X`` a float64 array of shape (n_sample
 (n_samples,), in shuffled order. The same ``random_state`` gives identical arrays.
 
 Sorted from the simplest decision boundary to the hardest: Gaussian blobs (one line),
-XOR (two lines), rings (a closed curve: seed 003), the Rosenbrock banana (a thin curved
-band: seed 004), two spirals and the checkerboard (many lines: seed 004).
+XOR (two lines), rings (a closed curve: lecture L3), the Rosenbrock banana (a thin curved
+band: lecture L4), two spirals and the checkerboard (many lines: lecture L4).
 """
 
 from __future__ import annotations
@@ -39,12 +39,12 @@ __all__ = [
     "rosenbrock",
 ]
 
-# Seed 003: A = {d < 1/3} (class 0), B = {2/3 < d < 1} (class 1).
+# Lecture L3: A = {d < 1/3} (class 0), B = {2/3 < d < 1} (class 1).
 RINGS_RADII = (1.0 / 3.0, 2.0 / 3.0, 1.0)
 
 # The default box for the banana: centred on the valley's middle (x1 = 1, x2 ~ 1.5),
 # 3 wide and 4 high, so the whole band r < 0.5 (x1 in (0.29, 1.71), x2 in (0.02, 2.92))
-# sits inside with a margin of negatives all round, as in seed 004's figure.
+# sits inside with a margin of negatives all round, as in lecture L4's figure.
 BANANA_BOUNDS: tuple[tuple[float, float], tuple[float, float]] = ((-0.5, 2.5), (-0.5, 3.5))
 
 # Rejection loops give up after this many rounds without progress (a box that holds
@@ -98,14 +98,14 @@ def _sample_ring(rng: np.random.Generator, n: int, r_in: float, r_out: float) ->
 def make_rings(
     n_samples: int = 1000, noise: float = 0.0, random_state: RandomState = None
 ) -> tuple[FloatArray, IntArray]:
-    """Seed 003's concentric rings: a disc inside a ring, with an empty gap between.
+    """Lecture L3's concentric rings: a disc inside a ring, with an empty gap between.
 
     .. math::
 
         A = \\{x : d(x, 0) < 1/3\\} \\;(\\text{class } 0), \\qquad
         B = \\{x : 2/3 < d(x, 0) < 1\\} \\;(\\text{class } 1)
 
-    Points are uniform by area inside each set. Seed 003 (after colah's "Neural
+    Points are uniform by area inside each set. Lecture L3 (after colah's "Neural
     Networks, Manifolds, and Topology") claims no network whose layers all have at most
     2 units can separate A from B, while 3 units suffice.
 
@@ -150,7 +150,7 @@ def make_rings(
 
 
 def rosenbrock(X: npt.ArrayLike) -> FloatArray:
-    """The Rosenbrock function of seed 004, ``r(x) = 100 (x2 - x1²)² + (1 - x1)²``.
+    """The Rosenbrock function of lecture L4, ``r(x) = 100 (x2 - x1²)² + (1 - x1)²``.
 
     Parameters
     ----------
@@ -275,7 +275,7 @@ def make_banana(
     *,
     bounds: tuple[tuple[float, float], tuple[float, float]] = BANANA_BOUNDS,
 ) -> tuple[FloatArray, IntArray]:
-    """Seed 004's Rosenbrock "banana": positive iff ``r(x) < threshold``.
+    """Lecture L4's Rosenbrock "banana": positive iff ``r(x) < threshold``.
 
     .. math::
 
@@ -283,7 +283,7 @@ def make_banana(
         y = [\\, r(x) < T \\,], \\quad T = 0.5
 
     The positives form a thin curved band along the parabola ``x2 = x1²`` around the
-    minimum (1, 1): for T = 0.5, x1 in (0.29, 1.71) and x2 in (0.02, 2.92). Seed 004 uses
+    minimum (1, 1): for T = 0.5, x1 in (0.29, 1.71) and x2 in (0.02, 2.92). Lecture L4 uses
     it to show that logistic regression fails, AdaBoost needs many hyperplanes and an MLP
     fits it with a handful of hidden units.
 
@@ -292,7 +292,7 @@ def make_banana(
     n_samples : int, default=1000
         Number of points.
     threshold : float, default=0.5
-        The level ``T`` of the band (seed 004: 0.5). Must be > 0.
+        The level ``T`` of the band (lecture L4: 0.5). Must be > 0.
     balanced : bool, default=True
         If True, ``n_samples // 2`` negatives uniform in the box outside the band and the
         rest positives uniform (by area) inside it, so the classes are 50/50. If False,
@@ -326,7 +326,7 @@ def make_banana(
     n = check_n_samples(n_samples)
     threshold = check_nonnegative(threshold, "threshold")
     if threshold == 0:
-        raise ValueError("threshold must be > 0 (seed 004 uses 0.5): r(x) >= 0 everywhere.")
+        raise ValueError("threshold must be > 0 (lecture L4 uses 0.5): r(x) >= 0 everywhere.")
     box = _check_bounds(bounds)
     rng = as_generator(random_state)
     if not balanced:
@@ -348,14 +348,14 @@ def make_banana(
 def make_checkerboard(
     n_samples: int = 1000, n_tiles: int = 4, random_state: RandomState = None
 ) -> tuple[FloatArray, IntArray]:
-    """Seed 004's checkerboard: uniform points in the unit square, labelled by tile parity.
+    """Lecture L4's checkerboard: uniform points in the unit square, labelled by tile parity.
 
     .. math::
 
         y = (\\lfloor k x_1 \\rfloor + \\lfloor k x_2 \\rfloor) \\bmod 2,
         \\qquad x \\sim U([0, 1)^2), \\; k = \\text{n\\_tiles}
 
-    Seed 004: AdaBoost with linear weak learners stays near chance (56 % validation
+    Lecture L4: AdaBoost with linear weak learners stays near chance (56 % validation
     accuracy) on it, because no single hyperplane beats chance, while an MLP with one
     hidden layer of 10 units solves it.
 

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 __all__ = [
-    "SEED_FILES",
+    "LECTURES",
     "Claim",
     "Context",
     "Outcome",
@@ -24,14 +24,8 @@ __all__ = [
     "within_factor",
 ]
 
-#: The lecture notes in ``shared/seeds/``, by their number.
-SEED_FILES = {
-    "000": "000_bac82be5cd221c95.txt",
-    "001": "001_f42be5f6a941f711.txt",
-    "002": "002_faddc60071a84987.txt",
-    "003": "003_49f477bb36313a88.txt",
-    "004": "004_aeda7e5899dfc394.txt",
-}
+#: The lectures a claim cites, by number, as docs/lectures.md names them.
+LECTURES = {"000": "L0", "001": "L1", "002": "L2", "003": "L3", "004": "L4"}
 
 
 @dataclasses.dataclass
@@ -86,8 +80,9 @@ class Claim:
     trains: bool = False
 
     @property
-    def seed_files(self) -> str:
-        return ", ".join(SEED_FILES[s] for s in self.seeds)
+    def lectures(self) -> str:
+        """The lectures that state the claim, e.g. "L2, L4" (see docs/lectures.md)."""
+        return ", ".join(LECTURES[s] for s in self.seeds)
 
 
 class Context:
@@ -225,7 +220,7 @@ def fit_best(
 
 
 def torch_like_init(net: Any, rng: np.random.Generator) -> Any:
-    """PyTorch's ``nn.Linear`` default, which seed 004's code uses: W and b uniform in
+    """PyTorch's ``nn.Linear`` default, which lecture L4's code uses: W and b uniform in
     ±1/√fan_in. Unlike He or Glorot with zero biases (every 1-D joint starts at x = 0,
     every 2-D hyperplane through the origin), it spreads the units over the input."""
     for W, b in zip(net.weights, net.biases):

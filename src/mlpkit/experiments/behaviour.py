@@ -1,5 +1,10 @@
-"""How training behaves (seeds 000, 001, 004): C15 BMI regression, C16 mini-batches,
-C17 weight decay, C18 interpolation vs extrapolation, C19 vanishing gradients."""
+"""How training behaves (lectures L0, L1, L4): C15 BMI regression, C16 mini-batches,
+C17 weight decay, C18 interpolation vs extrapolation, C19 vanishing gradients; D9
+exploding gradients, D14 optimiser paths, D15 linear collapse.
+
+(One concept, kept whole: like every experiments module, one group of lecture claims,
+each claim a self-contained function.)
+"""
 
 from __future__ import annotations
 
@@ -18,7 +23,7 @@ def _quiet_fit(net: MLP, X, Y, **kw):
 
 
 def c15_bmi(ctx: Context) -> Outcome:
-    """C15: BMI from (height, weight) with a 2-8-1 ReLU MLP (seed 001)."""
+    """C15: BMI from (height, weight) with a 2-8-1 ReLU MLP (lecture L1)."""
     from sklearn.linear_model import LinearRegression
 
     import mlpkit.datasets as ds

@@ -1,4 +1,4 @@
-"""Non-linear classification (seeds 003, 004): C7 the Rosenbrock banana against AdaBoost,
+"""Non-linear classification (lectures L3, L4): C7 the Rosenbrock banana against AdaBoost,
 C8 the checkerboard, C9 concentric rings, C10 one wide layer vs two narrow ones.
 
 Baselines run live on the same data. AdaBoost is run for the lecture's 100 rounds with

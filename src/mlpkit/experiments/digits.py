@@ -1,4 +1,4 @@
-"""Digits (seeds 002, 004): C13 MNIST one vs two hidden layers against SVM and kNN,
+"""Digits (lectures L2, L4): C13 MNIST one vs two hidden layers against SVM and kNN,
 C14 MNIST-1D with 1-4 hidden layers of ≈15k parameters."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""The image as a surface I = f(x, y) (seed 004): C11 more nodes and more layers,
+"""The image as a surface I = f(x, y) (lecture L4): C11 more nodes and more layers,
 C12 interpolation from 24×24 to 51×51, MLP vs ResNet, tanh vs ReLU."""
 
 from __future__ import annotations
@@ -11,7 +11,7 @@ import numpy as np
 from ..network import MLP
 from ._base import Context, Outcome, fit_best, mse, standardise, torch_like_init, within_factor
 
-# (label, hidden sizes, weights printed in seed 004, loss printed in seed 004)
+# (label, hidden sizes, weights printed in lecture L4, loss printed in lecture L4)
 C11_NETS = [
     ("1 layer, 50", [50], None, 3.65e-01),
     ("1 layer, 100", [100], None, 2.50e-01),

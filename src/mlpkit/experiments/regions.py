@@ -1,4 +1,4 @@
-"""Linear regions and parameter counts (seeds 000, 002, 004): C4 depth beats width per
+"""Linear regions and parameter counts (lectures L0, L2, L4): C4 depth beats width per
 parameter, C5 maximum numbers of regions, C6 parameter counts."""
 
 from __future__ import annotations
@@ -13,7 +13,7 @@ from ._base import Context, Outcome, linear_pieces_1d, set_params
 
 
 def _net1() -> MLP:
-    """Seed 000's "network 1": a zig-zag y(x) with joints at 0, 1/3, 2/3 (slopes 3, -3, 3),
+    """Lecture L0's "network 1": a zig-zag y(x) with joints at 0, 1/3, 2/3 (slopes 3, -3, 3),
     mapping [0, 1] onto [0, 1] three times."""
     net = MLP([1, 3, 1], dtype=np.float64, random_state=0)
     return set_params(
@@ -168,7 +168,7 @@ def c5_max_regions(ctx: Context) -> Outcome:
         ok=ok,
         why=f"bounds {r_1:,} and 10^{exp}; params {p_1}, {p_10}",
         figures=[fig_path],
-        note="Seed 002 prints 161,501 (a typo: (10+1)^5 = 161,051) and 10^134 (the "
+        note="Lecture L2 prints 161,501 (a typo: (10+1)^5 = 161,051) and 10^134 (the "
         "textbook's errata: more than 10^40). Random networks make far fewer regions "
         "than the bound.",
     )
@@ -176,8 +176,8 @@ def c5_max_regions(ctx: Context) -> Outcome:
 
 # (description, layer sizes, residual, number printed in the seed, correct number)
 C6_CASES = [
-    ("1 layer, n=100 (seed 004)", [2, 100, 1], False, 401, 401),
-    ("2 layers 10/10 (seed 004)", [2, 10, 10, 1], False, 151, 151),
+    ("1 layer, n=100 (lecture L4)", [2, 100, 1], False, 401, 401),
+    ("2 layers 10/10 (lecture L4)", [2, 10, 10, 1], False, 151, 151),
     ("1 layer, 125 nodes", [2, 125, 1], False, 501, 501),
     ("2 layers, 20 nodes", [2, 20, 20, 1], False, 501, 501),
     ("3 layers, 14 nodes", [2, 14, 14, 14, 1], False, 477, 477),
@@ -191,7 +191,7 @@ C6_CASES = [
     ("MNIST-1D 4×63", [40, 63, 63, 63, 63, 10], False, 15139, 15319),
     ("5 layers × 10, 1 input", [1, 10, 10, 10, 10, 10, 1], False, 471, 471),
     ("5 layers × 50, 10 inputs", [10, 50, 50, 50, 50, 50, 1], False, 10801, 10801),
-    ("1-3-1 (seed 000)", [1, 3, 1], False, 10, 10),
+    ("1-3-1 (lecture L0)", [1, 3, 1], False, 10, 10),
 ]
 
 
@@ -255,7 +255,7 @@ def c6_counts(ctx: Context) -> Outcome:
             f"{r['network']}: counted {r['counted']}, seed {r['seed_prints']}" for r in mismatches
         ),
         figures=[fig_path],
-        note="Seed 002 prints 15,139 for the 4-layer MNIST-1D net; "
+        note="Lecture L2 prints 15,139 for the 4-layer MNIST-1D net; "
         "40·63+63 + 3·(63·63+63) + 63·10+10 = 15,319.",
     )
 

@@ -178,7 +178,7 @@ def render_report(
         cls = "ok" if r["verdict"] == "reproduced" else "differs"
         parts.append(f'<section class="claim" id="{_esc(r["id"])}">')
         parts.append(f"<h3>{_esc(r['id'])}. {_esc(r['title'])}</h3>")
-        parts.append(f'<div class="seed">seed: {_esc(r["seed"])}</div>')
+        parts.append(f'<div class="seed">lectures: {_esc(r["seed"])} (docs/lectures.md)</div>')
         parts.append(f"<blockquote>{_esc(r['seed_claim'])}</blockquote>")
         parts.append(f"<p><b>Measured:</b> {_esc(r['measured']['summary'])}</p>")
         parts.append(

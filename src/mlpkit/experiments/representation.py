@@ -1,4 +1,4 @@
-"""The representation view and composition (seeds 002, 004): C20 SVD of a linear layer
+"""The representation view and composition (lectures L2, L4): C20 SVD of a linear layer
 and a 2-2-1 net that warps space, C21 peaks of composed functions."""
 
 from __future__ import annotations
@@ -9,7 +9,7 @@ from ..analysis import count_peaks, layer_svd
 from ..network import MLP
 from ._base import Context, Outcome, fit_best, set_params
 
-#: Seed 002's linear layer Θ and its printed SVD Θ = U S Vᵀ.
+#: Lecture L2's linear layer Θ and its printed SVD Θ = U S Vᵀ.
 THETA = np.array([[0.19, 1.84], [-0.97, -0.93]])
 SEED_U = np.array([[0.83, -0.55], [-0.55, -0.83]])
 SEED_S = np.array([2.17, 0.74])

@@ -143,7 +143,7 @@ def run_claim(
         {
             "id": claim.id,
             "title": claim.title,
-            "seed": claim.seed_files,
+            "seed": claim.lectures,
             "seed_claim": claim.seed_claim,
             "seed_number": claim.seed_number,
             "measured": {"summary": out.summary, "number": out.our_number, "values": out.values},

@@ -1,4 +1,4 @@
-"""Shallow networks (seeds 000, 002, 003, 004): C1 joints, C2 universal approximation,
+"""Shallow networks (lectures L0, L2, L3, L4): C1 joints, C2 universal approximation,
 C3 convex polygons."""
 
 from __future__ import annotations
@@ -19,7 +19,7 @@ from ._base import (
     within_factor,
 )
 
-# Seed 000's example 1-3-1 network, with parameters chosen so the three joints fall
+# Lecture L0's example 1-3-1 network, with parameters chosen so the three joints fall
 # inside [0, 1] (at x = 0.2, 0.5, 0.8), as in the lecture's pictures.
 C1_THETA = (np.array([[1.0, 2.0, -2.0]]), np.array([-0.2, -1.0, 1.6]))
 C1_PHI = (np.array([[2.0], [-1.5], [0.7]]), np.array([-0.3]))
@@ -46,7 +46,7 @@ def c1_joints(ctx: Context) -> Outcome:
         xs = np.linspace(lo, hi, 4001)
         most = max(most, linear_pieces_1d(r.forward(xs[:, None]).ravel(), xs) - 1)
 
-    # The four panels of seed 000/002: linear functions, ReLU, weighted, summed.
+    # The four panels of lecture L0/002: linear functions, ReLU, weighted, summed.
     W0, b0 = C1_THETA[0][0], C1_THETA[1]
     pre = x[:, None] * W0 + b0
     h = np.maximum(pre, 0.0)
@@ -112,12 +112,12 @@ def _fit_1d(width: int, X, y, iters: int, restarts: int, rng) -> MLP:
     )
 
 
-# Seed 004, "Accuracy as a function of the number of nodes" (first series).
+# Lecture L4, "Accuracy as a function of the number of nodes" (first series).
 ROSENBROCK_LOSS = (3.02e-01, 2.08e-02, 8.27e-03)
 
 
 def rosenbrock_series(ctx: Context, X, z, restarts: int, iters: int, stream: int) -> list[float]:
-    """Fit ``z = w2 σ(W1 x + b1) + b2`` with 2, 3, 4 sigmoid nodes (seed 004's formula) to
+    """Fit ``z = w2 σ(W1 x + b1) + b2`` with 2, 3, 4 sigmoid nodes (lecture L4's formula) to
     standardised targets and return the mean squared errors (best of ``restarts``)."""
     out = []
     for n in (2, 3, 4):
@@ -160,7 +160,7 @@ def c2_universal(ctx: Context) -> Outcome:
         errors.append(mse(pred, f(xg)) / var_f)
         fits[D] = pred
 
-    # Part 2: seed 004's Rosenbrock regression, z = w2 σ(W1 x + b1) + b2 with 2, 3, 4
+    # Part 2: lecture L4's Rosenbrock regression, z = w2 σ(W1 x + b1) + b2 with 2, 3, 4
     # sigmoid nodes, on the library's Rosenbrock box. The slide's loss convention, as
     # far as its numbers let us infer it: the mean squared error on standardised targets
     # (a constant predictor scores 1); the library's own [0, 1] scaling gives numbers
@@ -326,7 +326,7 @@ def c3_polygons(ctx: Context) -> Outcome:
     )
 
 
-# Seed 004, the second "Accuracy as a function of the number of nodes" slide.
+# Lecture L4, the second "Accuracy as a function of the number of nodes" slide.
 D2_LECTURE = (2.61e-01, 2.51e-04, 3.07e-07)
 
 

@@ -1,22 +1,17 @@
-"""Export to the runtimes people deploy with: ONNX and PyTorch; import from PyTorch.
+"""Export to PyTorch and import from it.
 
-* :func:`to_onnx` builds an ONNX graph (opset 17, IR version 8: onnx 1.23 stamps IR 14 /
-  opset 28 by default, which onnxruntime 1.31 refuses; GOTCHAS.md). Activations ONNX has
-  as operators map to them (Relu, Tanh, Sigmoid, LeakyRelu, PRelu, Elu, Softplus, Softsign,
-  Atan, LayerNormalization); the rest are composed: GELU (an operator only from opset 20)
-  from Erf, SiLU as ``x · Sigmoid(x)``, ISRU from Mul / Sqrt / Div, the binary step from
-  GreaterOrEqual + Cast.
 * :func:`to_torch` builds an ``nn.Sequential`` whose output equals
   :meth:`mlpkit.io.Model.forward`; :func:`save_torch` writes its state dict.
-  mlpkit stores ``W`` as (n_in, n_out) (``Z = X W + b``, seed 004); ``nn.Linear`` stores
-  the transpose (n_out, n_in), so the exporter transposes.
-* :func:`torch_code` prints the same network as PyTorch source, in seed 004's "PyTorch
-  translation" style (``self.l1 = nn.Linear(nIn, n1)``, ``h1 = torch.tanh(self.l1(x))``).
+  mlpkit stores ``W`` as (n_in, n_out) (``Z = X W + b``, lectures: L3 "The forward
+  pass"); ``nn.Linear`` stores the transpose (n_out, n_in), so the exporter transposes.
+* :func:`torch_code` prints the same network as PyTorch source, in the lecture's
+  "PyTorch translation" style (``self.l1 = nn.Linear(nIn, n1)``,
+  ``h1 = torch.tanh(self.l1(x))``).
 * :func:`from_torch` turns an ``nn.Sequential`` of Linear layers and supported
-  activations back into an :class:`~mlpkit.MLP`.
+  activations back into an :class:`~mlpkit.MLP`; :func:`load_torch` does so from a
+  saved state dict.
 
-torch and onnx are optional (``pip install 'mlpkit[onnx]'``, ``pip install torch==2.13.0``)
-and imported only when these functions run.
+torch is optional (``pip install torch==2.13.0``) and imported only when these run.
 """
 
 from __future__ import annotations
@@ -29,206 +24,14 @@ from typing import Any
 
 import numpy as np
 
-from .activations import get_activation
-from .io import Model, as_model, atomic_write_bytes
-from .layers import ActivationLayer, Dense, Dropout, Layer, LayerNorm, PReLU, Residual
-from .network import MLP
+from ..activations import get_activation
+from ..io import Model, as_model, atomic_write_bytes
+from ..layers import ActivationLayer, Dense, Dropout, Layer, LayerNorm, PReLU, Residual
+from ..network import MLP
+from ._common import ExportError, head_params, need
 
-__all__ = [
-    "ONNX_IR_VERSION",
-    "ONNX_OPSET",
-    "ExportError",
-    "from_torch",
-    "load_torch",
-    "save_onnx",
-    "save_torch",
-    "to_onnx",
-    "to_torch",
-    "torch_code",
-]
+__all__ = ["from_torch", "load_torch", "save_torch", "to_torch", "torch_code"]
 
-#: The opset and IR version written: the newest that onnxruntime 1.31 loads that still
-#: has LayerNormalization (opset 17).
-ONNX_OPSET = 17
-ONNX_IR_VERSION = 8
-
-
-class ExportError(ValueError):
-    """A network that the target format cannot express (the message names the part)."""
-
-
-def _need(module: str, extra: str) -> Any:
-    import importlib
-
-    try:
-        return importlib.import_module(module)
-    except ImportError:
-        raise ImportError(
-            f"This needs {module.split('.')[0]}, which is not installed: pip install {extra}"
-        ) from None
-
-
-def _head_params(net: MLP) -> dict[str, Any]:
-    """Hyper-parameters of an activation used as the output head (e.g. ELU's alpha)."""
-    act = getattr(net.head, "_act", None)
-    return dict(act.params) if act is not None else {}
-
-
-# ====================================================================== ONNX
-class _OnnxBuilder:
-    """Appends nodes and constants; every value gets a fresh name."""
-
-    def __init__(self, dtype: np.dtype):
-        self.oh = _need("onnx.helper", "'mlpkit[onnx]'")
-        self.numpy_helper = _need("onnx.numpy_helper", "'mlpkit[onnx]'")
-        self.dtype = dtype
-        self.nodes: list[Any] = []
-        self.inits: list[Any] = []
-        self._n = 0
-
-    def name(self, hint: str) -> str:
-        self._n += 1
-        return f"{hint}_{self._n}"
-
-    def const(self, value: Any, hint: str = "c") -> str:
-        arr = np.asarray(value, dtype=self.dtype)
-        n = self.name(hint)
-        self.inits.append(self.numpy_helper.from_array(np.ascontiguousarray(arr), n))
-        return n
-
-    def op(self, op_type: str, inputs: list[str], hint: str | None = None, **attrs: Any) -> str:
-        out = self.name(hint or op_type.lower())
-        self.nodes.append(self.oh.make_node(op_type, inputs, [out], **attrs))
-        return out
-
-    def activation(self, name: str, params: dict[str, Any], x: str) -> str:
-        """``f(x)`` for the activation ``name`` (mlpkit's definitions, term by term)."""
-        if name == "identity":
-            return x
-        simple = {"relu": "Relu", "tanh": "Tanh", "logistic": "Sigmoid", "arctan": "Atan",
-                  "softsign": "Softsign", "softplus": "Softplus", "exp": "Exp"}  # fmt: skip
-        if name in simple:
-            return self.op(simple[name], [x])
-        if name == "leaky_relu":  # x if x >= 0 else α x
-            return self.op("LeakyRelu", [x], alpha=float(params.get("alpha", 0.01)))
-        if name == "elu":  # x if x > 0 else α (eˣ - 1)
-            return self.op("Elu", [x], alpha=float(params.get("alpha", 1.0)))
-        if name == "gelu":  # x Φ(x) = 0.5 x (1 + erf(x / √2)); Gelu is an operator from opset 20
-            e = self.op("Erf", [self.op("Div", [x, self.const(np.sqrt(2.0))])])
-            half_x = self.op("Mul", [x, self.const(0.5)])
-            return self.op("Mul", [half_x, self.op("Add", [e, self.const(1.0)])], "gelu")
-        if name == "silu":  # x σ(x)
-            return self.op("Mul", [x, self.op("Sigmoid", [x])], "silu")
-        if name == "isru":  # x / sqrt(1 + α x²)
-            a = float(params.get("alpha", 1.0))
-            sq = self.op("Mul", [self.op("Mul", [x, x]), self.const(a)])
-            root = self.op("Sqrt", [self.op("Add", [sq, self.const(1.0)])])
-            return self.op("Div", [x, root], "isru")
-        if name == "binary_step":  # [x >= 0]
-            ge = self.op("GreaterOrEqual", [x, self.const(0.0)])
-            to = self.oh.np_dtype_to_tensor_dtype(self.dtype)
-            return self.op("Cast", [ge], "step", to=to)
-        raise ExportError(
-            f"The activation {name!r} has no ONNX equivalent in mlpkit's exporter. Supported: "
-            "identity, relu, tanh, logistic, arctan, softsign, softplus, leaky_relu, elu, gelu, "
-            "silu, isru, binary_step, prelu (and layer norm, residual blocks)."
-        )
-
-    def layers(self, layers: list[Layer], x: str) -> str:
-        for layer in layers:
-            x = self.layer(layer, x)
-        return x
-
-    def layer(self, layer: Layer, x: str) -> str:
-        if isinstance(layer, Dense):  # Z = X W + b: Gemm with W of shape (n_in, n_out)
-            return self.op("Gemm", [x, self.const(layer.W, "W"), self.const(layer.b, "b")],
-                           "dense")  # fmt: skip
-        if isinstance(layer, ActivationLayer):
-            return self.activation(layer.act.name, dict(layer.act.params), x)
-        if isinstance(layer, PReLU):  # slope per unit broadcasts over the batch
-            return self.op("PRelu", [x, self.const(layer.alpha, "alpha")])
-        if isinstance(layer, LayerNorm):
-            return self.op(
-                "LayerNormalization",
-                [x, self.const(layer.gamma, "gamma"), self.const(layer.beta, "beta")],
-                axis=-1,
-                epsilon=layer.eps,
-            )
-        if isinstance(layer, Dropout):  # the identity at inference
-            return x
-        if isinstance(layer, Residual):  # h + f(h)
-            return self.op("Add", [x, self.layers(layer.layers, x)], "residual")
-        raise ExportError(f"The layer {layer!r} has no ONNX export.")
-
-
-def to_onnx(model: Any, *, opset: int = ONNX_OPSET) -> Any:
-    """An ONNX model computing :meth:`mlpkit.io.Model.forward`.
-
-    The graph takes ``X`` of shape (n_samples, n_features) (raw inputs: the model's
-    standardisation is part of the graph) and returns ``output`` of shape
-    (n_samples, n_outputs): probabilities for classifiers, values for regression.
-    Class labels, feature names and the mlpkit config go into ``metadata_props``.
-
-    Parameters
-    ----------
-    model : MLP, fitted estimator or Model
-    opset : int, default=17
-
-    Returns
-    -------
-    onnx.ModelProto
-
-    Raises
-    ------
-    ExportError
-        For an activation or output head ONNX cannot express (named in the message).
-    """
-    m = as_model(model)
-    net = m.net
-    b = _OnnxBuilder(net.dtype)
-    oh = b.oh
-    x = "X"
-    if m.x_mean is not None and m.x_scale is not None:
-        x = b.op("Div", [b.op("Sub", [x, b.const(m.x_mean, "x_mean")]),
-                         b.const(m.x_scale, "x_scale")], "standardised")  # fmt: skip
-    z = b.layers(net.layers, x)
-    head = net.head.name
-    if head == "softmax":
-        y = b.op("Softmax", [z], axis=1)
-    else:
-        y = b.activation(head, _head_params(net), z)
-    if m.task == "regression" and m.y_mean is not None and m.y_scale is not None:
-        y = b.op("Add", [b.op("Mul", [y, b.const(m.y_scale, "y_scale")]),
-                         b.const(m.y_mean, "y_mean")])  # fmt: skip
-    b.nodes.append(oh.make_node("Identity", [y], ["output"]))
-    elem = oh.np_dtype_to_tensor_dtype(net.dtype)
-    graph = oh.make_graph(
-        b.nodes,
-        "mlpkit",
-        [oh.make_tensor_value_info("X", elem, ["n_samples", net.n_inputs])],
-        [oh.make_tensor_value_info("output", elem, ["n_samples", net.n_outputs])],
-        b.inits,
-    )
-    onnx_model = oh.make_model(
-        graph, opset_imports=[oh.make_opsetid("", opset)], producer_name="mlpkit"
-    )
-    onnx_model.ir_version = ONNX_IR_VERSION
-    meta = {"task": m.task, "network": json.dumps(net.get_config(), sort_keys=True)}
-    if m.classes is not None:
-        meta["classes"] = json.dumps(m.classes.tolist())
-    if m.feature_names:
-        meta["feature_names"] = json.dumps(m.feature_names)
-    oh.set_model_props(onnx_model, meta)
-    _need("onnx", "'mlpkit[onnx]'").checker.check_model(onnx_model)
-    return onnx_model
-
-
-def save_onnx(model: Any, path: str | os.PathLike[str], *, opset: int = ONNX_OPSET) -> Path:
-    """Write :func:`to_onnx`'s model to ``path`` (atomically)."""
-    return atomic_write_bytes(path, to_onnx(model, opset=opset).SerializeToString())
-
-
-# ====================================================================== PyTorch
 _TORCH_SIMPLE = {  # mlpkit name -> nn module name (no parameters)
     "relu": "ReLU",
     "tanh": "Tanh",
@@ -263,7 +66,7 @@ _TORCH_CUSTOM_SRC = {
         return y * self.scale + self.mean
 ''',
     "Residual": '''class Residual(nn.Module):
-    """h + f(h) (seed 004's bypass)."""
+    """h + f(h): the "bypass" of the lectures' MLP to ResNet slide."""
 
     def __init__(self, *layers):
         super().__init__()
@@ -304,7 +107,7 @@ def _custom(name: str) -> Any:
     """The helper module class ``name``, defined once from the same source that
     :func:`torch_code` prints (so the exported state dict fits the printed code)."""
     if name not in _CUSTOM_CACHE:
-        torch = _need("torch", "torch==2.13.0")
+        torch = need("torch", "torch==2.13.0")
         ns: dict[str, Any] = {"torch": torch, "nn": torch.nn}
         exec(compile(_TORCH_CUSTOM_SRC[name], f"<mlpkit.export.{name}>", "exec"), ns)
         _CUSTOM_CACHE[name] = ns[name]
@@ -347,7 +150,7 @@ def _act_spec(name: str, params: dict[str, Any]) -> tuple[str, str, dict[str, An
 
 
 def _instantiate(cls_name: str, args: str) -> Any:
-    torch = _need("torch", "torch==2.13.0")
+    torch = need("torch", "torch==2.13.0")
     if cls_name.startswith("nn."):
         factory = getattr(torch.nn, cls_name[3:])
     else:
@@ -370,7 +173,7 @@ def _sequence(m: Model) -> list[Any]:
             seq.extend((c, a, None, lay) for c, a, _, lay in _module_spec(layer))
     head = net.head.name
     if head != "identity":
-        c, a, _ = _act_spec(head, _head_params(net))
+        c, a, _ = _act_spec(head, head_params(net))
         seq.append((c, a, None, None))
     if m.task == "regression" and m.y_mean is not None:
         seq.append(("Unstandardize", str(net.n_outputs), None, "y"))
@@ -389,7 +192,7 @@ def to_torch(model: Any) -> Any:
     -------
     torch.nn.Sequential
     """
-    torch = _need("torch", "torch==2.13.0")
+    torch = need("torch", "torch==2.13.0")
     m = as_model(model)
     tdtype = torch.float64 if m.net.dtype == np.float64 else torch.float32
 
@@ -431,14 +234,15 @@ def _fill(module: Any, layer: Any, m: Model, torch: Any) -> None:
 def save_torch(model: Any, path: str | os.PathLike[str]) -> Path:
     """Write the state dict of :func:`to_torch`'s ``nn.Sequential`` with ``torch.save``
     (tensors only: ``torch.load(path, weights_only=True)`` reads it). Atomic."""
-    torch = _need("torch", "torch==2.13.0")
+    torch = need("torch", "torch==2.13.0")
     buf = _io.BytesIO()
     torch.save(to_torch(model).state_dict(), buf)
     return atomic_write_bytes(path, buf.getvalue())
 
 
 def torch_code(model: Any, state_dict_path: str = "model.pt") -> str:
-    """PyTorch source for the network, in seed 004's "PyTorch translation" style.
+    """PyTorch source for the network, in the "PyTorch translation" style
+    (lectures: L4 "PyTorch Translation").
 
     The printed ``MLP(nn.Module)`` names its linear layers ``l1, l2, ...`` and writes
     the forward pass line by line (``h1 = torch.tanh(self.l1(x))``); ``make_sequential``
@@ -455,23 +259,23 @@ def torch_code(model: Any, state_dict_path: str = "model.pt") -> str:
     seq = _sequence(m)
     needed: list[str] = []
 
-    def need(c: str) -> None:
+    def want(c: str) -> None:
         if not c.startswith("nn.") and c not in needed:
             needed.append(c)
 
     # --- the nn.Sequential --------------------------------------------------------
     seq_lines = []
     for cls_name, args, children, _ in seq:
-        need(cls_name)
+        want(cls_name)
         if children is not None:
             inner = ", ".join(f"{c}({a})" for c, a, _, _ in children)
             for c, _, _, _ in children:
-                need(c)
+                want(c)
             seq_lines.append(f"        Residual({inner}),")
         else:
             seq_lines.append(f"        {cls_name}({args}),")
 
-    # --- the seed-style class: named modules, explicit forward --------------------
+    # --- the lecture-style class: named modules, explicit forward --------------------
     init: list[str] = []
     fwd: list[str] = []
     rename: dict[str, str] = {}
@@ -549,10 +353,10 @@ def torch_code(model: Any, state_dict_path: str = "model.pt") -> str:
             h = emit(layer, str(top), h)
         top += 1
     head = net.head.name
-    head_params = _head_params(net)
+    head_kw = head_params(net)
     if head != "identity":
         top += 1  # the head is a module of the Sequential too
-    out = expr(head, head_params, "self.logits(x)") if head != "identity" else "self.logits(x)"
+    out = expr(head, head_kw, "self.logits(x)") if head != "identity" else "self.logits(x)"
     post = ""
     if m.task == "regression" and m.y_mean is not None:
         init.append(f'        self.register_buffer("y_mean", torch.zeros({net.n_outputs}))')
@@ -663,7 +467,7 @@ def from_torch(module: Any, *, loss: str | None = None) -> MLP:
     MLP
         With the module's weights, dtype float64 if the module is double, else float32.
     """
-    torch = _need("torch", "torch==2.13.0")
+    torch = need("torch", "torch==2.13.0")
     mods = list(module.children()) if isinstance(module, torch.nn.Sequential) else None
     if not mods:
         raise ExportError(
@@ -784,6 +588,6 @@ def _torch_act(r: Any, torch: Any, n: int) -> tuple[Any, np.ndarray | None]:
 def load_torch(path: str | os.PathLike[str], module: Any) -> MLP:
     """Load a state dict saved with ``torch.save`` into ``module`` (``weights_only=True``:
     no code from the file runs) and convert it with :func:`from_torch`."""
-    torch = _need("torch", "torch==2.13.0")
+    torch = need("torch", "torch==2.13.0")
     module.load_state_dict(torch.load(path, weights_only=True))
     return from_torch(module)
