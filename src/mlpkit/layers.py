@@ -63,13 +63,16 @@ Array = np.ndarray
 class Slot:
     """One layer's buffers in a workspace (see the module docstring)."""
 
-    __slots__ = ("X", "Y", "out", "dX", "need_dX", "tmp", "children")
+    __slots__ = ("X", "Y", "out", "dX", "need_dX", "tmp", "children", "dot")
 
     def __init__(self, Y: Array, out: Array, dX: Array | None = None, tmp: Array | None = None):
         self.X: Any = None
         self.Y, self.out, self.dX, self.tmp = Y, out, dX, tmp
         self.need_dX = True
         self.children: list[Slot] = []
+        # np.dot is matmul with less dispatch, but writes only into a C-contiguous Y; Y is
+        # a column slice of [Y 1] when a Dense layer reads it directly.
+        self.dot: Any = np.dot if Y.flags.c_contiguous else np.matmul
 
 
 def _output(m: int, width: int, dtype: Any, ones: bool) -> tuple[Array, Array]:
@@ -239,10 +242,7 @@ class Dense(Layer):
         return s
 
     def forward(self, s, training=False, rng=None):
-        X, Z = s.X, s.Y
-        # (np.dot is matmul with less dispatch; it writes only into a C-contiguous Z. Z is
-        # a column slice, [Z 1], when another Dense layer reads it directly.)
-        mm = np.dot if Z.flags.c_contiguous else np.matmul
+        X, Z, mm = s.X, s.Y, s.dot
         if X.shape[1] > self.n_in:
             mm(X, self.Wb, out=Z)  # Z = [X 1] [W; b] = X W + b
         else:  # an input without the column of ones

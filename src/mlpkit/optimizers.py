@@ -153,6 +153,7 @@ class Optimizer:
         self._tmp: Array | None = None
         self._flush = False  # this step's flushing (see FLUSH_EVERY)
         self._c: Array | None = None  # the kernels' scalars, in the parameters' dtype
+        self._ready: Any = None  # (shape, dtype) the state arrays were last checked for
 
     def __repr__(self) -> str:
         args = ", ".join(f"{k}={v}" for k, v in self.hyperparams().items())
@@ -182,7 +183,9 @@ class Optimizer:
         g : ndarray of shape (n_params,)
             The gradient of the loss at ``w``.
         """
-        self._ensure_state(w)
+        if getattr(self, "_ready", None) != (w.shape, w.dtype):  # state checked once for w
+            self._ensure_state(w)
+            self._ready = (w.shape, w.dtype)
         self.t += 1
         k = _kernels_for(w.shape[0])
         flush = self.t % FLUSH_EVERY == 0
@@ -229,6 +232,7 @@ class Optimizer:
     def load_state_dict(self, state: dict[str, Any]) -> None:
         """Restore what :meth:`state_dict` returned."""
         self.t = int(state["t"])
+        self._ready = None  # check the restored arrays against the next w
         for key, value in state.items():
             if key in self._state_arrays:
                 setattr(self, key, np.array(value, copy=True))

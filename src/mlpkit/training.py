@@ -521,6 +521,9 @@ class Trainer:
             if e["epoch_buffer"]:
                 np.take(X, order, axis=0, out=e["Xs"][:, : X.shape[1]], mode="wrap")
         e["penalty"].clear()
+        # What every step of this epoch reads, in one tuple (a step of a small network is a
+        # few microseconds: dictionary look-ups count).
+        e["step"] = (bs, n, e["epoch_buffer"], e.get("Xs"), e["logits"], e["Ys"], e["sws"])
         return e
 
     def _step(self) -> bool:
@@ -529,12 +532,13 @@ class Trainer:
         e = self._epoch_state if self._pos else self._begin_epoch()
         assert e is not None
         start = self._pos
-        m = min(e["bs"], e["n"] - start)
+        bs, n, epoch_buffer, Xs, logits, Ys, sws = e["step"]
+        m = bs if start + bs <= n else n - start
         stop = start + m
         ws, dZ = e["ws"][m]
         first: Slot = ws[0]
-        if e["epoch_buffer"]:
-            first.X = e["Xs"][start:stop]
+        if epoch_buffer:
+            first.X = Xs[start:stop]
         else:
             X, order = self._data["X"], e["order"]  # type: ignore[index]
             if not isinstance(X, np.ndarray):  # sparse rows, multiplied by the first Dense
@@ -543,12 +547,12 @@ class Trainer:
                 rows = X[start:stop] if order is None else np.take(X, order[start:stop], axis=0)
                 first.X[:, : X.shape[1]] = rows
         last: Slot = ws[-1]
-        last.Y = last.out = Z = e["logits"][start:stop]
-        Yb = e["Ys"][start:stop]
-        swb = None if e["sws"] is None else e["sws"][start:stop]
+        last.Y = last.out = Z = logits[start:stop]
+        Yb = Ys[start:stop]
+        swb = None if sws is None else sws[start:stop]
         net.forward_pass(ws, True, self.rng)
+        self._pos = 0 if stop == n else stop
         if swb is not None and not swb.any():  # nothing to learn from: no step
-            self._pos = 0 if stop == e["n"] else stop
             return self._end_epoch(e) if self._pos == 0 else True
         net.loss.logit_grad(Z, Yb, net.head, dZ, swb)
         g = net.backward_pass(ws, dZ)
@@ -564,7 +568,6 @@ class Trainer:
                 g *= cfg.clip_norm / norm
         self.optimizer.step(net.params, g)  # type: ignore[union-attr]
         self.steps += 1
-        self._pos = 0 if stop == e["n"] else stop
         if self._pos == 0:
             return self._end_epoch(e)
         return True
