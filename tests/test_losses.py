@@ -4,7 +4,7 @@ differences, the canonical link equal to the chain rule, and stable extremes."""
 import numpy as np
 import pytest
 
-from mlpkit.losses import LOSSES, OutputHead, get_loss
+from mlpkit.losses import LOSSES, OutputHead, get_loss, get_output
 
 
 def _numeric_dZ(loss, Z, Y, head, sw=None, eps=1e-6):
@@ -122,3 +122,32 @@ def test_unknown_loss_and_output():
         get_loss("hinge")
     with pytest.raises(ValueError, match="Unknown output 'sofmax'.*softmax"):
         OutputHead("sofmax")
+
+
+@pytest.mark.parametrize(
+    "loss, output",
+    [("squared_error", "identity"), ("sum_squared_error", "identity"), ("huber", "identity"),
+     ("binary_cross_entropy", "logistic"), ("cross_entropy", "softmax"), ("poisson", "exp"),
+     ("squared_error", "logistic"), ("squared_error", "tanh")],
+)  # fmt: skip
+def test_per_sample_losses_average_to_the_loss_and_logit_grad_equals_its_gradient(loss, output):
+    """The Trainer's two fast forms (per-row losses at an epoch's end, dZ in place at each
+    step) against the loss's own value and gradient, in float64."""
+    rng = np.random.default_rng(3)
+    L, head = get_loss(loss), get_output(output)
+    Z = rng.normal(size=(7, 3))
+    if output == "softmax":
+        Y = np.eye(3)[rng.integers(0, 3, 7)]
+    elif output in ("logistic",):
+        Y = rng.integers(0, 2, (7, 3)).astype(float)
+    elif output == "exp":
+        Y = rng.poisson(1.5, (7, 3)).astype(float)
+    else:
+        Y = rng.normal(size=(7, 3))
+    sw = rng.random(7) + 0.5
+    value, dZ, _ = L(Z, Y, head, sw)
+    per = L.per_sample(Z, Y, head)
+    expected = np.sum(per * sw) / (1.0 if L.reduction == "sum" else np.sum(sw))
+    np.testing.assert_allclose(expected, value, rtol=1e-12)
+    out = np.empty_like(Z)
+    np.testing.assert_allclose(L.logit_grad(Z, Y, head, out, sw), dZ, rtol=1e-12, atol=1e-15)

@@ -249,10 +249,27 @@ class Loss:
         The batch loss is ``Σ s_i ℓ_i / Σ s_i`` (``Σ ℓ_i`` for the summed loss); the
         Trainer computes an epoch's loss from these at the epoch's end.
         """
-        if head.name == self.canonical_output:
-            per_elem = self._canonical(Z, Y)[0]
-        else:
-            per_elem = self._on_predictions(head(Z), Y)[0]
+        name = self.name
+        if head.name != self.canonical_output or name == "huber":
+            per_elem = (
+                self._canonical(Z, Y)[0]
+                if head.name == self.canonical_output
+                else self._on_predictions(head(Z), Y)[0]
+            )
+            return np.add.reduce(per_elem, axis=1, dtype=np.float64)
+        # The canonical pairs from the logits alone (the predictions are not needed).
+        if name == "cross_entropy":
+            # Σ_k y_k (logsumexp(z) - z_k) = logsumexp(z) Σ_k y_k - Σ_k y_k z_k
+            zmax = np.max(Z, axis=1, keepdims=True)
+            lse = np.log(np.add.reduce(np.exp(Z - zmax), axis=1)) + zmax[:, 0]
+            return lse * np.add.reduce(Y, axis=1) - np.einsum("ij,ij->i", Y, Z, dtype=np.float64)
+        if name == "binary_cross_entropy":
+            per_elem = np.logaddexp(0, Z) - Y * Z  # softplus(z) - y z
+        elif name == "poisson":
+            per_elem = np.exp(Z) - Y * Z
+        else:  # squared errors: ½ (z - y)²
+            R = Z - Y
+            per_elem = 0.5 * R * R
         return np.add.reduce(per_elem, axis=1, dtype=np.float64)
 
     def logit_grad(
@@ -295,7 +312,9 @@ class Loss:
                 np.exp(out, out=out)  # E = exp(Z - max Z): never overflows
                 out /= np.add.reduce(out, axis=1, keepdims=True)  # softmax(Z) = E / Σ E
             out -= Y  # dZ = head(Z) - Y
-        if self.reduction == "sum":
+        if self.reduction == "sum":  # Σ_i s_i ℓ_i: no 1/n
+            if sample_weight is not None:
+                out *= np.asarray(sample_weight, dtype=out.dtype).reshape(-1, 1)
             return out
         if sample_weight is None:
             out *= 1.0 / Z.shape[0]  # the mean's 1/n (the loss gradient carries it)
