@@ -53,6 +53,7 @@ __all__ = [
     "PReLU",
     "Residual",
     "Slot",
+    "bind_views",
     "build_slots",
     "layer_from_config",
 ]
@@ -83,6 +84,18 @@ def _output(m: int, width: int, dtype: Any, ones: bool) -> tuple[Array, Array]:
     out = np.empty((m, width + 1), dtype=dtype)
     out[:, -1] = 1
     return out[:, :-1], out
+
+
+def bind_views(obj: Any, shapes: list[tuple[str, tuple[int, ...]]], params: Array,
+               grads: Array) -> None:  # fmt: skip
+    """Set ``obj.<name>`` and ``obj.d<name>`` to consecutive views of ``params`` and
+    ``grads`` for each (name, shape) in ``shapes``."""
+    offset = 0
+    for name, shape in shapes:
+        size = int(np.prod(shape))
+        setattr(obj, name, params[offset : offset + size].reshape(shape))
+        setattr(obj, "d" + name, grads[offset : offset + size].reshape(shape))
+        offset += size
 
 
 def build_slots(layers: list[Layer], m: int, dtype: Any, ones_after: bool = False) -> list[Slot]:
@@ -121,12 +134,7 @@ class Layer:
 
     def bind(self, params: Array, grads: Array) -> None:
         """Attach views of the flat parameter and gradient vectors (1-D slices)."""
-        offset = 0
-        for name, shape in self.param_shapes():
-            size = int(np.prod(shape))
-            setattr(self, name, params[offset : offset + size].reshape(shape))
-            setattr(self, "d" + name, grads[offset : offset + size].reshape(shape))
-            offset += size
+        bind_views(self, self.param_shapes(), params, grads)
 
     def init_params(self, rng: np.random.Generator) -> None:
         """Fill the bound parameters with their initial values."""

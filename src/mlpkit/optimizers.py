@@ -502,7 +502,7 @@ class SklearnSGD(Optimizer):
         k.sklearn_sgd(w, g, self.velocity, c, self._flush, self.nesterov)
 
 
-class SklearnAdam(Optimizer):
+class SklearnAdam(Adam):
     """Adam as scikit-learn writes it (Kingma & Ba 2014, the end of their section 2).
 
     .. math::
@@ -523,23 +523,7 @@ class SklearnAdam(Optimizer):
     eps : float, default=1e-8
     """
 
-    name = "sklearn_adam"
-    _state_arrays = ("m", "v")
-
-    def __init__(
-        self, lr: float = 0.001, beta1: float = 0.9, beta2: float = 0.999, eps: float = 1e-8
-    ):
-        super().__init__(lr)
-        for nm, b in (("beta1", beta1), ("beta2", beta2)):
-            if not 0 <= b < 1:
-                raise ValueError(f"Adam's {nm} must be in [0, 1); got {b}.")
-        _check_positive("eps", eps)
-        self.beta1, self.beta2, self.eps = float(beta1), float(beta2), float(eps)
-        self.m: Array | None = None
-        self.v: Array | None = None
-
-    def hyperparams(self) -> dict[str, Any]:
-        return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
+    name = "sklearn_adam"  # Adam's parameters and state; only the update differs
 
     def _lr_t(self) -> float:
         # Bias correction, folded into the step size: η_t = η √(1 - β2ᵗ) / (1 - β1ᵗ).

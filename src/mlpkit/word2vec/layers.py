@@ -30,6 +30,8 @@ from __future__ import annotations
 import numpy as np
 import scipy.sparse as sp
 
+from ..layers import bind_views
+
 __all__ = ["ContextMean", "NegativeSamplingOutput", "SoftmaxOutput"]
 
 Array = np.ndarray
@@ -42,12 +44,8 @@ class _Bound:
         raise NotImplementedError
 
     def bind(self, params: Array, grads: Array) -> None:
-        offset = 0
-        for name, shape in self.param_shapes():
-            size = int(np.prod(shape))
-            setattr(self, name, params[offset : offset + size].reshape(shape))
-            setattr(self, "d" + name, grads[offset : offset + size].reshape(shape))
-            offset += size
+        """Views of the flat vectors, as mlpkit's layers bind theirs."""
+        bind_views(self, self.param_shapes(), params, grads)
 
 
 def _scatter_rows(out: Array, rows: Array, weights: Array, values: Array) -> None:
