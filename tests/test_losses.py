@@ -151,3 +151,22 @@ def test_per_sample_losses_average_to_the_loss_and_logit_grad_equals_its_gradien
     np.testing.assert_allclose(expected, value, rtol=1e-12)
     out = np.empty_like(Z)
     np.testing.assert_allclose(L.logit_grad(Z, Y, head, out, sw), dZ, rtol=1e-12, atol=1e-15)
+
+
+@pytest.mark.parametrize("shape", [(5, 1), (7, 10), (4, 32), (3, 33), (0, 4), (6, 0)])
+def test_row_max_equals_numpys_row_maximum_including_nan(shape):
+    from mlpkit.losses import row_max
+
+    rng = np.random.default_rng(0)
+    Z = rng.normal(size=shape).astype(np.float32)
+    if Z.size:
+        Z[min(1, shape[0] - 1), -1] = np.nan  # NaN propagates as in Z.max
+        Z[0, 0] = -np.inf
+    if shape[1] == 0:
+        with pytest.raises(ValueError):
+            Z.max(axis=1, keepdims=True)
+        with pytest.raises(ValueError):
+            row_max(Z)
+        return
+    np.testing.assert_array_equal(row_max(Z), Z.max(axis=1, keepdims=True))
+    assert row_max(Z).shape == (shape[0], 1)

@@ -311,6 +311,23 @@ def test_bad_data_gets_clear_errors(X, Y, message):
         net.loss_and_grad(X, Y)
 
 
+@pytest.mark.parametrize("bad", [np.nan, np.inf, -np.inf, "both"])
+def test_the_fast_finiteness_check_finds_any_bad_entry_and_passes_huge_finite_ones(bad):
+    """X's check sums the rows with one matrix-vector product: a NaN, an infinity or two
+    opposite infinities in one row are found where they are; finite values whose sums
+    overflow are not called bad."""
+    from mlpkit._validation import check_finite
+
+    X = np.full((300, 50), 3e38, dtype=np.float32)  # every row sum overflows: still finite
+    check_finite(X, "X")
+    if bad == "both":
+        X[299, 3], X[299, 4] = np.inf, -np.inf  # inf + -inf: the row sum is NaN
+    else:
+        X[299, 3] = bad
+    with pytest.raises(ValueError, match=r"index \(299, 3\)"):
+        check_finite(X, "X")
+
+
 def test_public_api_is_sorted_and_complete():
     assert mlpkit.__all__ == sorted(mlpkit.__all__)
     for name in mlpkit.__all__:
