@@ -26,6 +26,31 @@ def test_load_digits() -> None:
     from sklearn.datasets import load_digits as sk_load_digits
 
     np.testing.assert_array_equal(X * 16, sk_load_digits().data)
+    np.testing.assert_array_equal(y, sk_load_digits().target)
+
+
+def test_load_digits_reads_the_file_without_importing_sklearn() -> None:
+    """`mlpkit train`'s start-up: importing scikit-learn would take ~1.8 s of it."""
+    import subprocess
+
+    code = (
+        "import sys\n"
+        "from mlpkit.datasets import load_digits\n"
+        "X, y = load_digits()\n"
+        "assert X.shape == (1797, 64), X.shape\n"
+        "print(sorted(m for m in sys.modules if m.split('.')[0] == 'sklearn'))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
+
+
+def test_load_digits_falls_back_to_sklearns_loader(monkeypatch: pytest.MonkeyPatch) -> None:
+    X, y = load_digits()
+    monkeypatch.setattr(digits_module, "_sklearn_data_file", lambda name: None)
+    X2, y2 = load_digits()
+    np.testing.assert_array_equal(X, X2)
+    np.testing.assert_array_equal(y, y2)
+    assert X2.dtype == np.float64 and y2.dtype == np.int64
 
 
 # -------------------------------------------------------------------------- MNIST-1D
