@@ -12,8 +12,8 @@ one-pass Adam kernel of :mod:`mlpkit._kernels`, four ways:
 * ``split``: the vector cut in two halves, one on a helper thread (the kernel releases
   the GIL), one on the calling thread; the same bits, since every element is updated on
   its own;
-* ``prange``: the same loop compiled with ``parallel=True`` (numba's own thread pool;
-  its threading layer is printed);
+* ``prange``: the kernel on one slice per thread inside a ``parallel=True`` loop
+  (numba's own thread pool; its threading layer is printed);
 
 each alone, and right after the GEMM of a training step's first layer at batch 128
 (``[X 1] @ [W; b]``, 128 x 785 x 256) as in training, where OpenBLAS's worker thread has
@@ -32,11 +32,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 
-try:
-    from numba import prange
-except ImportError:  # main() says what to install
-    prange = range
-
 
 def main(argv: list[str] | None = None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -53,10 +48,17 @@ def main(argv: list[str] | None = None) -> None:
     from mlpkit.threads import blas_limit
 
     adam = _kernels.adam
-    adam_prange = numba.njit(parallel=True, nogil=True, fastmath=False, error_model="numpy")(
-        _prange_adam
-    )
     numba.set_num_threads(args.threads)
+    parts = args.threads
+
+    @numba.njit(parallel=True, nogil=True)
+    def adam_prange(w, g, m, v, c, flush):  # pragma: no cover - compiled
+        # mlpkit's kernel on `parts` contiguous slices, one per numba thread.
+        step = (w.shape[0] + parts - 1) // parts
+        for t in numba.prange(parts):
+            lo, hi = t * step, min(w.shape[0], (t + 1) * step)
+            adam(w[lo:hi], g[lo:hi], m[lo:hi], v[lo:hi], c, flush)
+
     n = 269_322
     rng = np.random.default_rng(0)
     w, g, m = (rng.standard_normal(n).astype(np.float32) for _ in range(3))
@@ -121,19 +123,6 @@ def main(argv: list[str] | None = None) -> None:
     print("|---|---|---|")
     for name, ts in times.items():
         print(f"| {name} | {statistics.median(ts):.0f} | {min(ts):.0f} |")
-
-
-def _prange_adam(w, g, m, v, c, flush):  # pragma: no cover - compiled
-    b1, one_minus_b1, b2, one_minus_b2 = c[0], c[1], c[2], c[3]
-    a, e, decay, tiny = c[4], c[5], c[6], c[7]
-    zero = tiny - tiny
-    for i in prange(w.shape[0]):
-        gi = g[i]
-        mi = m[i] * b1 + gi * one_minus_b1
-        vi = v[i] * b2 + gi * gi * one_minus_b2
-        m[i] = zero if flush and abs(mi) < tiny else mi
-        v[i] = zero if flush and vi < tiny else vi
-        w[i] = w[i] * decay - mi / (np.sqrt(vi) * a + e)
 
 
 if __name__ == "__main__":

@@ -199,6 +199,35 @@ def sklearn_trainer(w: Workload, X: np.ndarray, y: np.ndarray, threads: int) -> 
     return train
 
 
+def gemm_step(H: list[np.ndarray], Ws: list[np.ndarray], dWs: list[np.ndarray],
+              dH: list[np.ndarray], m: int) -> None:  # fmt: skip
+    """The matmuls of one step on the first ``m`` rows: ``Z = X W`` per layer, then
+    ``dW = Hᵀ dZ`` per layer and ``dH = dZ Wᵀ`` for every layer but the first (``H[k+1]``
+    stands in for both a layer's output and its dZ)."""
+    for k in range(len(Ws)):
+        np.matmul(H[k][:m], Ws[k], out=H[k + 1][:m])  # Z = X W
+    for k in range(len(Ws) - 1, -1, -1):
+        np.matmul(H[k][:m].T, H[k + 1][:m], out=dWs[k])  # dW = Hᵀ dZ
+        if k:
+            np.matmul(H[k + 1][:m], Ws[k].T, out=dH[k][:m])  # dH = dZ Wᵀ
+
+
+def flat_weights(
+    shapes: list[tuple[int, int]], rng: np.random.Generator
+) -> tuple[np.ndarray, np.ndarray, list[np.ndarray], list[np.ndarray]]:
+    """One flat float32 parameter vector (small random values) and its zeroed gradient,
+    with the (a, b) matrix views of each, in order, as mlpkit lays them out."""
+    params = rng.standard_normal(sum(a * b for a, b in shapes), dtype=np.float32)
+    params *= np.float32(0.01)
+    grad = np.zeros_like(params)
+    Ws, dWs, at = [], [], 0
+    for a, b in shapes:
+        Ws.append(params[at : at + a * b].reshape(a, b))
+        dWs.append(grad[at : at + a * b].reshape(a, b))
+        at += a * b
+    return params, grad, Ws, dWs
+
+
 def gemm_bound_trainer(w: Workload, X: np.ndarray, y: np.ndarray, threads: int) -> Callable:
     """The matmuls of forward + backward and nothing else (see the module docstring)."""
     from mlpkit.threads import blas_limit
@@ -210,18 +239,12 @@ def gemm_bound_trainer(w: Workload, X: np.ndarray, y: np.ndarray, threads: int) 
     dWs = [np.empty_like(W) for W in Ws]
     H = [rng.random((bs, s), dtype=np.float32) for s in sizes]  # layer inputs / outputs
     dH = [np.empty((bs, s), dtype=np.float32) for s in sizes]
-    L = len(Ws)
 
     def train(epochs: int) -> None:
         with blas_limit(threads):
             for _ in range(epochs):
                 for m in batches:
-                    for k in range(L):
-                        np.matmul(H[k][:m], Ws[k], out=H[k + 1][:m])  # Z = X W
-                    for k in range(L - 1, -1, -1):
-                        np.matmul(H[k][:m].T, H[k + 1][:m], out=dWs[k])  # dW = Hᵀ dZ
-                        if k:
-                            np.matmul(H[k + 1][:m], Ws[k].T, out=dH[k][:m])  # dH = dZ Wᵀ
+                    gemm_step(H, Ws, dWs, dH, m)
 
     return train
 
@@ -238,22 +261,13 @@ def adam_floor_trainer(w: Workload, X: np.ndarray, y: np.ndarray, threads: int) 
 
     rng = np.random.default_rng(1)
     n, bs, sizes = X.shape[0], w.batch_size, w.sizes
-    shapes = list(zip(sizes[:-1], sizes[1:]))
-    total = sum(a * b for a, b in shapes)
-    params = rng.standard_normal(total, dtype=np.float32) * np.float32(0.01)
-    grad = np.zeros(total, dtype=np.float32)
-    Ws, dWs, at = [], [], 0
-    for a, b in shapes:
-        Ws.append(params[at : at + a * b].reshape(a, b))
-        dWs.append(grad[at : at + a * b].reshape(a, b))
-        at += a * b
+    params, grad, Ws, dWs = flat_weights(list(zip(sizes[:-1], sizes[1:])), rng)
     # Adam moves each weight by about lr per step whatever the gradient: a tiny lr keeps
     # these stand-in weights (whose "gradients" all point one way) from drifting to inf.
     opt = Adam(lr=1e-8)
     H = [np.empty((bs, sizes[0]), dtype=np.float32)]
     H += [rng.random((bs, s), dtype=np.float32) for s in sizes[1:]]
     dH = [np.empty((bs, s), dtype=np.float32) for s in sizes]
-    L = len(Ws)
 
     def train(epochs: int) -> None:
         with blas_limit(threads):
@@ -263,12 +277,7 @@ def adam_floor_trainer(w: Workload, X: np.ndarray, y: np.ndarray, threads: int) 
                     idx = order[s : s + bs]
                     m = idx.shape[0]
                     np.take(X, idx, axis=0, out=H[0][:m], mode="wrap")  # the batch's rows
-                    for k in range(L):
-                        np.matmul(H[k][:m], Ws[k], out=H[k + 1][:m])  # Z = X W
-                    for k in range(L - 1, -1, -1):
-                        np.matmul(H[k][:m].T, H[k + 1][:m], out=dWs[k])  # dW = Hᵀ dZ
-                        if k:
-                            np.matmul(H[k + 1][:m], Ws[k].T, out=dH[k][:m])  # dH = dZ Wᵀ
+                    gemm_step(H, Ws, dWs, dH, m)
                     opt.step(params, grad)  # every weight once, in one pass
 
     return train

@@ -50,16 +50,9 @@ def hand_loop(w: bench_speed.Workload, X: np.ndarray, y: np.ndarray, threads: in
     rng = np.random.default_rng(1)
     n, bs, sizes = X.shape[0], w.batch_size, w.sizes
     Y1 = np.eye(sizes[-1], dtype=np.float32)[y]
-    shapes = [(a + 1, b) for a, b in zip(sizes[:-1], sizes[1:])]
-    params = rng.standard_normal(sum(a * b for a, b in shapes), dtype=np.float32)
-    params *= np.float32(0.05)
-    grad = np.zeros_like(params)
+    shapes = [(a + 1, b) for a, b in zip(sizes[:-1], sizes[1:])]  # [W; b] blocks
+    params, grad, Ws, dWs = bench_speed.flat_weights(shapes, rng)
     opt = Adam(lr=1e-3)
-    Ws, dWs, at = [], [], 0
-    for a, b in shapes:
-        Ws.append(params[at : at + a * b].reshape(a, b))
-        dWs.append(grad[at : at + a * b].reshape(a, b))
-        at += a * b
     H = [np.ones((bs, s + 1), dtype=np.float32) for s in sizes[:-1]]  # [X 1] inputs
     Z = [np.empty((bs, s), dtype=np.float32) for s in sizes[1:]]
     dX = [np.empty((bs, s), dtype=np.float32) for s in sizes[:-1]]
