@@ -386,10 +386,11 @@ class Adam(Optimizer):
     def hyperparams(self):
         return {"lr": self.lr, "beta1": self.beta1, "beta2": self.beta2, "eps": self.eps}
 
-    def _update(self, w, g):
+    def _moments(self, g):
+        """Update the moments in place (the NumPy path); returns (m, v, scratch)."""
         m, v, tmp = self.m, self.v, self._tmp
         assert m is not None and v is not None and tmp is not None
-        b1, b2, t = self.beta1, self.beta2, self.t
+        b1, b2 = self.beta1, self.beta2
         m *= b1
         np.multiply(g, 1 - b1, out=tmp)
         m += tmp  # m ← β1 m + (1 - β1) g
@@ -397,6 +398,11 @@ class Adam(Optimizer):
         np.multiply(g, g, out=tmp)
         tmp *= 1 - b2
         v += tmp  # v ← β2 v + (1 - β2) g²
+        return m, v, tmp
+
+    def _update(self, w, g):
+        m, v, tmp = self._moments(g)
+        b1, b2, t = self.beta1, self.beta2, self.t
         # Bias correction, folded into scalars (as PyTorch):
         # α m̂ / (√v̂ + ε) = m / ((√v / √(1-β2ᵗ) + ε) / s)  with  s = α / (1-β1ᵗ).
         # Plain Python floats: a NumPy float64 scalar would make every float32 pass
@@ -531,16 +537,7 @@ class SklearnAdam(Adam):
         return self.lr * math.sqrt(1 - b2**t) / (1 - b1**t)
 
     def _update(self, w, g):
-        m, v, tmp = self.m, self.v, self._tmp
-        assert m is not None and v is not None and tmp is not None
-        b1, b2 = self.beta1, self.beta2
-        m *= b1
-        np.multiply(g, 1 - b1, out=tmp)
-        m += tmp  # m ← β1 m + (1 - β1) g
-        v *= b2
-        np.multiply(g, g, out=tmp)
-        tmp *= 1 - b2
-        v += tmp  # v ← β2 v + (1 - β2) g²
+        m, v, tmp = self._moments(g)  # as Adam; only the step differs
         np.sqrt(v, out=tmp)
         tmp += self.eps
         np.divide(m, tmp, out=tmp)
